@@ -1,0 +1,7 @@
+// The module's exports: every kernel, by concern. src/core/kernels.ts declares the same list
+// with TypeScript types.
+export * from './memory';
+export * from './blas';
+export * from './activations';
+export * from './softmax';
+export * from './random';

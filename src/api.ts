@@ -1,0 +1,11 @@
+// The runtime-independent API; each runtime entry re-exports it beside its own `init`.
+export { SeqwasmError, ErrorCode } from './errors.js';
+export { Backend, Slab, type Build, type TensorData, type TensorOptions } from './core/backend.js';
+export { Tensor, type DType } from './core/tensor.js';
+export type { Shape, NestedArray } from './core/shape.js';
+export { getBackend, setBackend, relaxedSimdSupported, type InitOptions, type WasmSource } from './core/init.js';
+export { tensor, zeros } from './core/default.js';
+export * from './ops/blas.js';
+export * from './ops/activations.js';
+export * from './ops/softmax.js';
+export const VERSION = '0.1.0';

@@ -1,0 +1,54 @@
+// The typed facade over the module's exports: one declaration per kernel, pointers as numbers.
+// Arguments follow assembly/: outputs first, then inputs, then sizes. Nothing here validates;
+// the callers in src/ops and src/nn check shapes before a pointer reaches a kernel.
+
+type Ptr = number;
+
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): Ptr;
+  isRelaxedBuild(): number;
+  // blas
+  gemmWorkspaceBytes(): number;
+  gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
+       a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number, work: Ptr): void;
+  gemv(trans: number, M: number, N: number, alpha: number, a: Ptr, lda: number,
+       x: Ptr, beta: number, y: Ptr): void;
+  dot(n: number, x: Ptr, y: Ptr): number;
+  axpy(n: number, alpha: number, x: Ptr, y: Ptr): void;
+  scale(n: number, alpha: number, x: Ptr): void;
+  fill(n: number, value: number, x: Ptr): void;
+  copy(n: number, src: Ptr, dst: Ptr): void;
+  // activations
+  sigmoidForward(y: Ptr, x: Ptr, n: number): void;
+  sigmoidBackward(dx: Ptr, y: Ptr, dy: Ptr, n: number): void;
+  tanhForward(y: Ptr, x: Ptr, n: number): void;
+  tanhBackward(dx: Ptr, y: Ptr, dy: Ptr, n: number): void;
+  reluForward(y: Ptr, x: Ptr, n: number): void;
+  reluBackward(dx: Ptr, y: Ptr, dy: Ptr, n: number): void;
+  // softmax
+  softmaxForward(y: Ptr, x: Ptr, rows: number, cols: number): void;
+  softmaxBackward(dx: Ptr, y: Ptr, dy: Ptr, rows: number, cols: number): void;
+  logSoftmaxForward(y: Ptr, x: Ptr, rows: number, cols: number): void;
+  logSoftmaxBackward(dx: Ptr, y: Ptr, dy: Ptr, rows: number, cols: number): void;
+  softmaxCrossEntropyForward(probs: Ptr, logits: Ptr, targets: Ptr, rows: number, cols: number,
+                             ignoreIndex: number, smoothing: number): number;
+  softmaxCrossEntropyBackward(dlogits: Ptr, probs: Ptr, targets: Ptr, rows: number, cols: number,
+                              ignoreIndex: number, smoothing: number, scale: number): void;
+  // random
+  rngSeed(state: Ptr, seed: number): void;
+  rngNextU32(state: Ptr): number;
+  rngNextFloat(state: Ptr): number;
+  randUniform(out: Ptr, n: number, state: Ptr, lo: number, hi: number): void;
+  randNormal(out: Ptr, n: number, state: Ptr, mean: number, std: number): void;
+  dropoutMask(mask: Ptr, n: number, state: Ptr, p: number): void;
+}
+
+/** Names every module must export; checked once at load so a stale .wasm fails clearly. */
+export const kernelNames: readonly (keyof Kernels)[] = [
+  'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'gemv', 'dot', 'axpy',
+  'scale', 'fill', 'copy', 'sigmoidForward', 'sigmoidBackward', 'tanhForward', 'tanhBackward',
+  'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',
+  'logSoftmaxBackward', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',
+  'rngNextU32', 'rngNextFloat', 'randUniform', 'randNormal', 'dropoutMask',
+];
