@@ -145,7 +145,8 @@ export function closestRefLength(hypLen: number, refLens: readonly number[]): nu
 interface BleuRefInfo {
   index: NgramIndex;
   /** The maximum count of each n-gram (all orders, by id) over the segment's references. */
-  maxCounts: Map<number, number>;
+  ngramIds: Int32Array;
+  ngramCounts: Int32Array;
   lengths: number[];
 }
 
@@ -159,8 +160,8 @@ function checkOptions(o: BleuOptions): void {
   if (o.smoothValue !== undefined && !(Number.isFinite(o.smoothValue) && o.smoothValue >= 0)) {
     bad('smoothValue: expected a finite number >= 0', o.smoothValue);
   }
-  if (o.maxNgramOrder !== undefined && !(Number.isInteger(o.maxNgramOrder) && o.maxNgramOrder >= 1)) {
-    bad('maxNgramOrder: expected an integer >= 1', o.maxNgramOrder);
+  if (o.maxNgramOrder !== undefined && !(Number.isInteger(o.maxNgramOrder) && o.maxNgramOrder >= 1 && o.maxNgramOrder <= 100)) {
+    bad('maxNgramOrder: expected an integer from 1 to 100', o.maxNgramOrder);
   }
 }
 
@@ -212,7 +213,13 @@ export class BLEU extends ReferenceMetric<BleuRefInfo, BleuScore> {
       }
       for (const [id, c] of counts) if (c > (maxCounts.get(id) ?? 0)) maxCounts.set(id, c);
     }
-    return { index: this.index, maxCounts: maxCounts ?? new Map(), lengths };
+    const ngrams = maxCounts ?? new Map<number, number>();
+    return {
+      index: this.index,
+      ngramIds: Int32Array.from(ngrams.keys()),
+      ngramCounts: Int32Array.from(ngrams.values()),
+      lengths,
+    };
   }
 
   /** [hyp_len, ref_len, correct_1..N, total_1..N], as sacreBLEU's segment statistics. */
@@ -220,7 +227,7 @@ export class BLEU extends ReferenceMetric<BleuRefInfo, BleuScore> {
     const toks = this.tokens(hyp);
     const N = this.maxNgramOrder;
     const correct = new Array<number>(N).fill(0);
-    ref.index.addClippedMatches(toks, N, ref.maxCounts, correct);
+    ref.index.addClippedMatches(toks, N, ref.ngramIds, ref.ngramCounts, correct);
     const stats = [toks.length, closestRefLength(toks.length, ref.lengths), ...correct];
     for (let n = 1; n <= N; n++) stats.push(Math.max(0, toks.length - n + 1));
     return stats;

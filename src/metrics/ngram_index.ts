@@ -22,52 +22,61 @@ export class NgramIndex {
   private children = new Int32Array(1 << 16);
   private used = 0;
   private nextId = 1;
-  // hypothesis scratch: per id, its count in the current hypothesis (always zeroed after use)
-  private scratch = new Int32Array(0);
+  // the ids and orders of the n-grams of the last `collect` call
+  private idBuf = new Int32Array(1024);
+  private orderBuf = new Uint8Array(1024);
+  // per id: the hypothesis count and the reference count of the current segment (zeroed after use)
+  private hypCount = new Int32Array(0);
+  private refCount = new Int32Array(0);
 
   /** The count of every n-gram (orders 1..maxOrder) of `tokens`, keyed by id; inserts new ids. */
   countAll(tokens: readonly string[], maxOrder: number): Map<number, number> {
     const counts = new Map<number, number>();
-    this.forEachId(tokens, maxOrder, true, (id) => counts.set(id, (counts.get(id) ?? 0) + 1));
+    const k = this.collect(tokens, maxOrder, true);
+    for (let i = 0; i < k; i++) counts.set(this.idBuf[i], (counts.get(this.idBuf[i]) ?? 0) + 1);
     return counts;
   }
 
   /**
-   * Adds to `correct[n - 1]` the clipped matches of the hypothesis n-grams of order n:
-   * sum over n-grams of min(count in `tokens`, count in `refCounts`).
+   * Adds to `correct[n - 1]` the clipped matches of the hypothesis n-grams of order n: the sum over
+   * n-grams of min(count in `tokens`, count in the reference), the reference given as parallel
+   * arrays of ids and counts.
    */
   addClippedMatches(
     tokens: readonly string[],
     maxOrder: number,
-    refCounts: ReadonlyMap<number, number>,
+    refIds: Int32Array,
+    refCounts: Int32Array,
     correct: number[],
   ): void {
-    if (this.scratch.length < this.nextId) this.scratch = new Int32Array(this.nextId * 2);
-    const scratch = this.scratch;
-    const touched: number[] = [];
-    const orders: number[] = [];
-    this.forEachId(tokens, maxOrder, false, (id, n) => {
-      if (scratch[id]++ === 0) {
-        touched.push(id);
-        orders.push(n);
-      }
-    });
-    for (let t = 0; t < touched.length; t++) {
-      const id = touched[t];
-      const r = refCounts.get(id);
-      if (r !== undefined) correct[orders[t] - 1] += Math.min(scratch[id], r);
-      scratch[id] = 0;
+    if (this.hypCount.length < this.nextId) {
+      this.hypCount = new Int32Array(this.nextId * 2);
+      this.refCount = new Int32Array(this.nextId * 2);
     }
+    const { hypCount, refCount, idBuf, orderBuf } = this;
+    for (let j = 0; j < refIds.length; j++) refCount[refIds[j]] = refCounts[j];
+    const k = this.collect(tokens, maxOrder, false);
+    for (let i = 0; i < k; i++) hypCount[idBuf[i]]++;
+    for (let i = 0; i < k; i++) {
+      const id = idBuf[i];
+      const h = hypCount[id];
+      if (h === 0) continue; // this n-gram was already counted
+      const r = refCount[id];
+      correct[orderBuf[i] - 1] += h < r ? h : r;
+      hypCount[id] = 0;
+    }
+    for (let j = 0; j < refIds.length; j++) refCount[refIds[j]] = 0;
   }
 
-  /** Calls `fn(id, n)` for every n-gram of `tokens` up to `maxOrder` that has (or gets) an id. */
-  private forEachId(
-    tokens: readonly string[],
-    maxOrder: number,
-    insert: boolean,
-    fn: (id: number, n: number) => void,
-  ): void {
+  /** Writes the ids (and orders) of the n-grams of `tokens` that have or get an id; returns how many. */
+  private collect(tokens: readonly string[], maxOrder: number, insert: boolean): number {
     const len = tokens.length;
+    if (this.idBuf.length < len * maxOrder) {
+      this.idBuf = new Int32Array(len * maxOrder * 2);
+      this.orderBuf = new Uint8Array(len * maxOrder * 2);
+    }
+    const { idBuf, orderBuf } = this;
+    let k = 0;
     const tokenIds = new Int32Array(len);
     for (let i = 0; i < len; i++) {
       let id = this.tokenIds.get(tokens[i]);
@@ -75,8 +84,10 @@ export class NgramIndex {
         id = this.newId();
         this.tokenIds.set(tokens[i], id);
       }
-      tokenIds[i] = id ?? 0;
-      if (tokenIds[i] !== 0) fn(tokenIds[i], 1);
+      if (id === undefined) continue;
+      tokenIds[i] = id;
+      idBuf[k] = id;
+      orderBuf[k++] = 1;
     }
     // ids[i]: the id of the n-gram starting at i for the current n (0 when it has none)
     const ids = tokenIds.slice();
@@ -86,9 +97,12 @@ export class NgramIndex {
         const tok = tokenIds[i + n - 1];
         const id = parent === 0 || tok === 0 ? 0 : this.child(parent, tok, insert);
         ids[i] = id;
-        if (id !== 0) fn(id, n);
+        if (id === 0) continue;
+        idBuf[k] = id;
+        orderBuf[k++] = n;
       }
     }
+    return k;
   }
 
   private child(parent: number, tok: number, insert: boolean): number {

@@ -15,7 +15,7 @@ export type Tokenizer = (line: string) => string;
 // ! " # $ % & ( ) * + : ; < = > ? @ /  (ASCII punctuation but ' , - . ). sacreBLEU's class also
 // holds the space, which only turns one space into three; leaving it out gives the same tokens
 // (no later rule can consume a space as a digit, '.' or ',') and makes this rule 8 times faster.
-const WESTERN_RULES: readonly [RegExp, string][] = [
+export const WESTERN_RULES: readonly [RegExp, string][] = [
   [/([{-~[-`!-&(-+:-@\/])/g, ' $1 '],
   // period and comma unless preceded by a digit
   [/([^0-9])([.,])/g, '$1 $2 '],
@@ -30,20 +30,20 @@ function western(line: string): string {
   return line;
 }
 
+/** The four XML entities mteval (and tercom) unescape. */
+export function unescapeXml(line: string): string {
+  if (!line.includes('&')) return line;
+  return line
+    .replaceAll('&quot;', '"')
+    .replaceAll('&amp;', '&')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
+}
+
 /** mteval-v13a: unescape four XML entities, then the Western rules with a space added at both ends. */
 function tokenize13a(line: string): string {
-  line = line
-    .replaceAll('<skipped>', '')
-    .replaceAll('-\n', '')
-    .replaceAll('\n', ' ');
-  if (line.includes('&')) {
-    line = line
-      .replaceAll('&quot;', '"')
-      .replaceAll('&amp;', '&')
-      .replaceAll('&lt;', '<')
-      .replaceAll('&gt;', '>');
-  }
-  return western(` ${line} `);
+  line = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ');
+  return western(` ${unescapeXml(line)} `);
 }
 
 // mteval-v14 "international": Unicode general categories P (punctuation), S (symbol), N (number),
