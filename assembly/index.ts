@@ -5,3 +5,6 @@ export * from './blas';
 export * from './activations';
 export * from './softmax';
 export * from './random';
+export * from './recurrent';
+export * from './optim';
+export * from './w2v';

@@ -2,9 +2,17 @@
 // Arguments follow assembly/: outputs first, then inputs, then sizes. Nothing here validates;
 // the callers in src/ops and src/nn check shapes before a pointer reaches a kernel.
 
+import type { OptimKernels } from '../train/kernels.js';
+import type { W2vKernels } from '../w2v/kernels.js';
+import type { RecurrentKernels } from '../nn/kernels.js';
+import { optimKernelNames } from '../train/kernels.js';
+import { w2vKernelNames } from '../w2v/kernels.js';
+import { recurrentKernelNames } from '../nn/kernels.js';
+
 type Ptr = number;
 
-export interface Kernels {
+/** Every export of the module. Each concern's kernels are declared beside the code using them. */
+export interface Kernels extends RecurrentKernels, OptimKernels, W2vKernels {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
   isRelaxedBuild(): number;
@@ -45,7 +53,8 @@ export interface Kernels {
 }
 
 /** Names every module must export; checked once at load so a stale .wasm fails clearly. */
-export const kernelNames: readonly (keyof Kernels)[] = [
+export const kernelNames: readonly string[] = [
+  ...recurrentKernelNames, ...optimKernelNames, ...w2vKernelNames,
   'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'gemv', 'dot', 'axpy',
   'scale', 'fill', 'copy', 'sigmoidForward', 'sigmoidBackward', 'tanhForward', 'tanhBackward',
   'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',

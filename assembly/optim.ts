@@ -1,0 +1,1 @@
+// Optimizer updates and gradient clipping (filled in by the training work).
