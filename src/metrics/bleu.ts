@@ -152,7 +152,7 @@ interface BleuRefInfo {
 
 function checkOptions(o: BleuOptions): void {
   const bad = (what: string, got: unknown): never => {
-    throw new SeqwasmError('E_METRICS_OPTION', `BLEU ${what}, received ${JSON.stringify(got)}`);
+    throw new SeqwasmError('bad_argument', `BLEU ${what}, received ${JSON.stringify(got)}`);
   };
   if (o.smoothMethod !== undefined && !(o.smoothMethod in SMOOTH_DEFAULTS)) {
     bad(`smoothMethod: expected one of ${Object.keys(SMOOTH_DEFAULTS).join(', ')}`, o.smoothMethod);
@@ -166,6 +166,7 @@ function checkOptions(o: BleuOptions): void {
 }
 
 export class BLEU extends ReferenceMetric<BleuRefInfo, BleuScore> {
+  readonly name = 'BLEU';
   readonly tokenize: TokenizerName;
   readonly lowercase: boolean;
   readonly smoothMethod: SmoothMethod;

@@ -77,13 +77,14 @@ interface ChrfRefInfo {
 function checkOrder(what: string, v: number | undefined, min: number): void {
   if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= 100)) {
     throw new SeqwasmError(
-      'E_METRICS_OPTION',
+      'bad_argument',
       `chrF ${what}: expected an integer from ${min} to 100, received ${JSON.stringify(v)}`,
     );
   }
 }
 
 export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
+  readonly name: string;
   readonly charOrder: number;
   readonly wordOrder: number;
   readonly beta: number;
@@ -96,17 +97,18 @@ export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
     checkOrder('charOrder', opts.charOrder, 0);
     checkOrder('wordOrder', opts.wordOrder, 0);
     if (opts.beta !== undefined && !(Number.isFinite(opts.beta) && opts.beta >= 0)) {
-      throw new SeqwasmError('E_METRICS_OPTION', `chrF beta: expected a finite number >= 0, received ${opts.beta}`);
+      throw new SeqwasmError('bad_argument', `chrF beta: expected a finite number >= 0, received ${opts.beta}`);
     }
     this.charOrder = opts.charOrder ?? 6;
     this.wordOrder = opts.wordOrder ?? 0;
     if (this.charOrder + this.wordOrder === 0) {
-      throw new SeqwasmError('E_METRICS_OPTION', 'chrF: expected charOrder + wordOrder >= 1, received 0');
+      throw new SeqwasmError('bad_argument', 'chrF: expected charOrder + wordOrder >= 1, received 0');
     }
     this.beta = opts.beta ?? 2;
     this.lowercase = opts.lowercase ?? false;
     this.whitespace = opts.whitespace ?? false;
     this.epsSmoothing = opts.epsSmoothing ?? false;
+    this.name = `chrF${this.beta}${'+'.repeat(this.wordOrder)}`;
     if (opts.references !== undefined) this.cacheReferences(opts.references);
   }
 
@@ -190,7 +192,7 @@ export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
 
   protected computeScore(stats: readonly number[]): ChrfScore {
     return {
-      name: `chrF${this.beta}${'+'.repeat(this.wordOrder)}`,
+      name: this.name,
       score: this.fScore(stats),
       char_order: this.charOrder,
       word_order: this.wordOrder,

@@ -18,6 +18,8 @@ export interface Score {
 
 /** The interface significance tests and the CLI work against. */
 export interface Metric<S extends Score = Score> {
+  /** The name its scores carry ('BLEU', 'chrF2', 'chrF2++', 'TER'). */
+  readonly name: string;
   /** One statistics vector per segment; `refs` may be omitted when references were cached. */
   corpusStatistics(hyps: readonly string[], refs?: RefStreams): number[][];
   /** Score summed statistics (see `sumStatistics`). */
@@ -34,12 +36,12 @@ export interface SegmentRefs {
 
 export function checkHypotheses(hyps: readonly string[]): void {
   if (!Array.isArray(hyps)) {
-    throw new SeqwasmError('E_METRICS_INPUT', `hypotheses: expected an array of strings, received ${typeof hyps}`);
+    throw new SeqwasmError('bad_argument', `hypotheses: expected an array of strings, received ${typeof hyps}`);
   }
   for (let i = 0; i < hyps.length; i++) {
     if (typeof hyps[i] !== 'string') {
       throw new SeqwasmError(
-        'E_METRICS_INPUT',
+        'bad_argument',
         `hypotheses: expected a string at line ${i + 1}, received ${hyps[i] === null ? 'null' : typeof hyps[i]}`,
       );
     }
@@ -53,7 +55,7 @@ export function checkHypotheses(hyps: readonly string[]): void {
 export function segmentReferences(refs: RefStreams, nSegments: number): SegmentRefs {
   if (!Array.isArray(refs) || refs.length === 0 || !refs.every((s) => Array.isArray(s))) {
     throw new SeqwasmError(
-      'E_METRICS_INPUT',
+      'bad_argument',
       'references: expected a non-empty array of reference streams (arrays of strings), ' +
         `received ${Array.isArray(refs) ? `an array of ${refs.length}` : typeof refs}`,
     );
@@ -61,7 +63,7 @@ export function segmentReferences(refs: RefStreams, nSegments: number): SegmentR
   refs.forEach((stream, k) => {
     if (stream.length !== nSegments) {
       throw new SeqwasmError(
-        'E_METRICS_LENGTH',
+        'line_count_mismatch',
         `reference stream ${k + 1} has ${stream.length} lines but there are ${nSegments} hypotheses; ` +
           'expected the same number of lines in every stream',
       );
@@ -76,7 +78,7 @@ export function segmentReferences(refs: RefStreams, nSegments: number): SegmentR
       if (r === null || r === undefined || r === '') continue;
       if (typeof r !== 'string') {
         throw new SeqwasmError(
-          'E_METRICS_INPUT',
+          'bad_argument',
           `reference stream ${k + 1}, line ${i + 1}: expected a string, received ${typeof r}`,
         );
       }
@@ -86,7 +88,7 @@ export function segmentReferences(refs: RefStreams, nSegments: number): SegmentR
       // sacreBLEU raises here too ("Empty or `None` reference sentence found."): a segment with no
       // reference cannot be scored, and dropping it silently would misalign the corpus.
       throw new SeqwasmError(
-        'E_METRICS_EMPTY_REF',
+        'empty_reference',
         `line ${i + 1}: expected at least one non-empty reference, received ${refs.length} empty`,
       );
     }
@@ -100,13 +102,13 @@ export function segmentReferences(refs: RefStreams, nSegments: number): SegmentR
 /** Sums per-segment statistics vectors (also used to merge shards). */
 export function sumStatistics(stats: readonly (readonly number[])[]): number[] {
   if (stats.length === 0) {
-    throw new SeqwasmError('E_METRICS_INPUT', 'statistics: expected at least one vector, received none');
+    throw new SeqwasmError('bad_argument', 'statistics: expected at least one vector, received none');
   }
   const out = new Array<number>(stats[0].length).fill(0);
   for (const row of stats) {
     if (row.length !== out.length) {
       throw new SeqwasmError(
-        'E_METRICS_INPUT',
+        'bad_argument',
         `statistics: expected vectors of length ${out.length}, received one of length ${row.length}`,
       );
     }
@@ -123,6 +125,7 @@ export function sumStatistics(stats: readonly (readonly number[])[]): number[] {
  */
 export abstract class ReferenceMetric<R, S extends Score> implements Metric<S> {
   private refCache?: R[];
+  abstract readonly name: string;
   /** The number of references per segment seen in the last scoring (or caching) call. */
   numRefs?: NumRefs;
 
@@ -145,7 +148,7 @@ export abstract class ReferenceMetric<R, S extends Score> implements Metric<S> {
   corpusStatistics(hyps: readonly string[], refs?: RefStreams): number[][] {
     checkHypotheses(hyps);
     if (hyps.length === 0) {
-      throw new SeqwasmError('E_METRICS_INPUT', 'hypotheses: expected at least one line, received none');
+      throw new SeqwasmError('bad_argument', 'hypotheses: expected at least one line, received none');
     }
     let info: R[];
     if (refs !== undefined) {
@@ -154,13 +157,13 @@ export abstract class ReferenceMetric<R, S extends Score> implements Metric<S> {
       info = this.refCache;
       if (info.length !== hyps.length) {
         throw new SeqwasmError(
-          'E_METRICS_LENGTH',
+          'line_count_mismatch',
           `there are ${hyps.length} hypotheses but the cached references have ${info.length} lines; ` +
             'expected the same number',
         );
       }
     } else {
-      throw new SeqwasmError('E_METRICS_NO_REFS', 'expected references (given or cached), received none');
+      throw new SeqwasmError('no_references', 'expected references (given or cached), received none');
     }
     return hyps.map((h, i) => this.segmentStatistics(h, info[i]));
   }
@@ -169,7 +172,7 @@ export abstract class ReferenceMetric<R, S extends Score> implements Metric<S> {
     const n = this.statisticsLength();
     if (stats.length !== n) {
       throw new SeqwasmError(
-        'E_METRICS_INPUT',
+        'bad_argument',
         `statistics: expected a vector of length ${n} for this metric's settings, received length ${stats.length}`,
       );
     }
@@ -183,7 +186,7 @@ export abstract class ReferenceMetric<R, S extends Score> implements Metric<S> {
   /** One hypothesis against one or more references. */
   sentenceScore(hyp: string, refs: readonly string[]): S {
     if (!Array.isArray(refs)) {
-      throw new SeqwasmError('E_METRICS_INPUT', `references: expected an array of strings, received ${typeof refs}`);
+      throw new SeqwasmError('bad_argument', `references: expected an array of strings, received ${typeof refs}`);
     }
     return this.corpusScore([hyp], refs.map((r) => [r]));
   }
@@ -191,7 +194,7 @@ export abstract class ReferenceMetric<R, S extends Score> implements Metric<S> {
   protected requireNumRefs(): NumRefs {
     if (this.numRefs === undefined) {
       throw new SeqwasmError(
-        'E_METRICS_NO_REFS',
+        'no_references',
         'signature: the number of references is known only after scoring or caching references; received neither',
       );
     }

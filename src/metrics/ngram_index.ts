@@ -142,7 +142,7 @@ export class NgramIndex {
   private newId(): number {
     if (this.nextId >= MAX_IDS) {
       throw new SeqwasmError(
-        'E_METRICS_TOO_LARGE',
+        'out_of_range',
         `reference n-grams: expected fewer than ${MAX_IDS} distinct n-grams, received more`,
       );
     }

@@ -72,7 +72,7 @@ class StatsMatrix {
 
 function checkCount(what: string, n: number): void {
   if (!(Number.isInteger(n) && n >= 1)) {
-    throw new SeqwasmError('E_METRICS_OPTION', `${what}: expected an integer >= 1, received ${JSON.stringify(n)}`);
+    throw new SeqwasmError('bad_argument', `${what}: expected an integer >= 1, received ${JSON.stringify(n)}`);
   }
 }
 
@@ -139,7 +139,7 @@ export interface PairedResult {
 function checkSameLength(a: number, b: number): void {
   if (a !== b) {
     throw new SeqwasmError(
-      'E_METRICS_LENGTH',
+      'line_count_mismatch',
       `paired test: expected both systems to have the same number of segments, received ${a} and ${b}`,
     );
   }
@@ -245,7 +245,7 @@ export function pairedTest(
 ): { name: string; results: PairedResult[] }[] {
   if (systems.length < 2) {
     throw new SeqwasmError(
-      'E_METRICS_INPUT',
+      'bad_argument',
       `paired test: expected a baseline and at least one system, received ${systems.length} system(s)`,
     );
   }

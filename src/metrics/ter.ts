@@ -55,6 +55,7 @@ const applyRules = (s: string, rules: readonly [RegExp, string][]): string =>
   rules.reduce((acc, [re, repl]) => acc.replace(re, repl), s);
 
 export class TER extends ReferenceMetric<string[][], TerScore> {
+  readonly name = 'TER';
   readonly normalized: boolean;
   readonly noPunct: boolean;
   readonly asianSupport: boolean;

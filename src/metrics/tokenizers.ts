@@ -126,7 +126,7 @@ const TOKENIZERS: Readonly<Record<TokenizerName, Tokenizer>> = {
 export function getTokenizer(name: string): Tokenizer {
   if (!(TOKENIZER_NAMES as readonly string[]).includes(name)) {
     throw new SeqwasmError(
-      'E_METRICS_TOKENIZER',
+      'bad_argument',
       `unknown tokenizer: expected one of ${TOKENIZER_NAMES.join(', ')}, received ${JSON.stringify(name)}`,
     );
   }
