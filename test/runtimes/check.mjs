@@ -1,0 +1,129 @@
+// The GEMM check that every runtime runs (Node, Deno, Chromium, workerd). Runtime-neutral: no
+// imports, no Node or DOM APIs. The caller imports `seqwasm` through the package's exports map and
+// passes the module namespace in, so this file never decides which entry gets loaded.
+
+/** M×K · K×N problems. Odd sizes on purpose: none is a multiple of a SIMD width or a tile. */
+export const SIZES = [
+  [7, 5, 9], // the headline case printed on each runtime's line
+  [1, 7, 13], // a single row (matmul takes the GEMV path)
+  [33, 17, 29],
+  [67, 45, 71],
+];
+
+/** Tolerance on |C - C_ref| / Σ_k |A_ik|·|B_kj| (relative to the size of the terms summed). */
+export const TOLERANCE = 1e-5;
+
+/** mulberry32: a small seeded PRNG, so every runtime sees the same numbers. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** n values in [-1, 1), rounded to float32 so the float64 reference sees what the wasm sees. */
+function values(n, seed) {
+  const next = rng(seed);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = next() * 2 - 1;
+  return out;
+}
+
+/** Plain row-major float64 GEMM, and the scale Σ_k |a|·|b| for each entry. */
+function reference(a, b, M, K, N) {
+  const c = new Float64Array(M * N);
+  const scale = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      let t = 0;
+      for (let k = 0; k < K; k++) {
+        const p = a[i * K + k] * b[k * N + j];
+        s += p;
+        t += Math.abs(p);
+      }
+      c[i * N + j] = s;
+      scale[i * N + j] = t;
+    }
+  }
+  return { c, scale };
+}
+
+function compare(got, ref, shape, M, N) {
+  if (!Array.isArray(shape) || shape.length !== 2 || shape[0] !== M || shape[1] !== N) {
+    return { error: Infinity, problem: `result shape ${JSON.stringify(shape)}, expected [${M},${N}]` };
+  }
+  if (!(got instanceof Float32Array) || got.length !== M * N) {
+    return { error: Infinity, problem: `toArray() gave ${got?.constructor?.name} of length ${got?.length}, expected Float32Array(${M * N})` };
+  }
+  let error = 0;
+  for (let i = 0; i < M * N; i++) {
+    const e = Math.abs(got[i] - ref.c[i]) / Math.max(ref.scale[i], 1e-30);
+    if (Number.isNaN(e)) return { error: NaN, problem: `got ${got[i]} at flat index ${i}, expected ${ref.c[i]}` };
+    if (e > error) error = e;
+  }
+  return { error, problem: null };
+}
+
+/**
+ * Runs the check with the module namespace `seqwasm`. Returns a plain JSON-able object; never
+ * throws (errors are reported in `error`).
+ */
+export async function runCheck(seqwasm) {
+  const result = { build: null, relaxedSupported: null, cases: [], headline: null, maxError: 0, ok: false, error: null };
+  try {
+    for (const name of ['init', 'createBackend', 'tensor', 'matmul', 'relaxedSimdSupported']) {
+      if (typeof seqwasm[name] !== 'function') throw new Error(`the entry does not export a function ${name}`);
+    }
+    result.relaxedSupported = seqwasm.relaxedSimdSupported();
+    const backend = await seqwasm.init();
+    result.build = backend.build;
+    const expected = result.relaxedSupported ? 'relaxed' : 'simd';
+    const problems = [];
+    if (backend.build !== expected) {
+      problems.push(`init() picked build ${backend.build} but relaxedSimdSupported() is ${result.relaxedSupported} (expected ${expected})`);
+    }
+
+    const run = (label, build, makeTensor, M, K, N, seed) => {
+      const a = values(M * K, seed);
+      const b = values(K * N, seed + 1);
+      const ref = reference(a, b, M, K, N);
+      const ta = makeTensor(a, [M, K]);
+      const tb = makeTensor(b, [K, N]);
+      const tc = seqwasm.matmul(ta, tb);
+      const { error, problem } = compare(tc.toArray(), ref, tc.shape, M, N);
+      for (const t of [ta, tb, tc]) t.release?.();
+      const ok = problem === null && error <= TOLERANCE;
+      const c = { via: label, build, size: `${M}x${K}·${K}x${N}`, error, ok, problem };
+      result.cases.push(c);
+      if (!ok) problems.push(`${label} ${c.size}: ${problem ?? `max error ${error.toExponential(2)} > ${TOLERANCE}`}`);
+      if (!(error <= result.maxError)) result.maxError = error;
+      return c;
+    };
+
+    // The default backend through the free functions, as a user would call them.
+    SIZES.forEach(([M, K, N], i) => {
+      const c = run('init()', backend.build, (d, s) => seqwasm.tensor(d, s), M, K, N, 1000 + i * 10);
+      if (i === 0) result.headline = c;
+    });
+    // Each build this runtime runs, asked for explicitly.
+    for (const build of result.relaxedSupported ? ['simd', 'relaxed'] : ['simd']) {
+      const other = await seqwasm.createBackend({ build });
+      if (other.build !== build) problems.push(`createBackend({build: '${build}'}) gave build ${other.build}`);
+      SIZES.forEach(([M, K, N], i) => run(`createBackend({build: '${build}'})`, build, (d, s) => other.tensor(d, s), M, K, N, 2000 + i * 10));
+    }
+    result.ok = problems.length === 0;
+    if (!result.ok) result.error = problems.join('; ');
+  } catch (e) {
+    result.ok = false;
+    result.error = `${e?.name ?? 'Error'}: ${e?.message ?? e}${e?.stack ? `\n${e.stack}` : ''}`;
+  }
+  // JSON has no Infinity/NaN: make the numbers printable.
+  for (const c of result.cases) c.error = Number.isFinite(c.error) ? c.error : String(c.error);
+  if (!Number.isFinite(result.maxError)) result.maxError = String(result.maxError);
+  return result;
+}
