@@ -1,14 +1,7 @@
 // Element-wise activations. Forward kernels may run in place (y == x). Backward kernels take the
 // forward *output* y (all three derivatives are functions of it) and add into dx.
 import { madd } from './simd';
-
-/** Logistic function, written so that exp never overflows. */
-// @ts-ignore: decorator
-@inline export function sigmoid1(x: f32): f32 {
-  if (x >= 0) return 1 / (1 + Mathf.exp(-x));
-  const e = Mathf.exp(x);
-  return e / (1 + e);
-}
+import { sigmoid1 } from './math';
 
 export function sigmoidForward(y: usize, x: usize, n: i32): void {
   for (let i = 0; i < n; i++) {

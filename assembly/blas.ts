@@ -331,3 +331,46 @@ export function fill(n: i32, value: f32, x: usize): void {
 export function copy(n: i32, src: usize, dst: usize): void {
   memory.copy(dst, src, <usize>n << 2);
 }
+
+/** out = x ⊙ y over n entries (out may alias x or y). */
+export function mul(n: i32, x: usize, y: usize, out: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const off = <usize>i << 2;
+    v128.store(out + off, f32x4.mul(v128.load(x + off), v128.load(y + off)));
+  }
+  for (; i < n; i++) {
+    const off = <usize>i << 2;
+    store<f32>(out + off, load<f32>(x + off) * load<f32>(y + off));
+  }
+}
+
+/** Every row of out (rows, cols) set to v (cols): a bias, before a GEMM accumulates onto it. */
+export function broadcastRows(out: usize, v: usize, rows: i32, cols: i32): void {
+  const bytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) memory.copy(out + <usize>r * bytes, v, bytes);
+}
+
+/** out (cols) += Σ_r x[r] over the rows of x (rows, cols): a bias gradient. */
+export function sumRows(out: usize, x: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) axpy(cols, 1, x + ((<usize>r * <usize>cols) << 2), out);
+}
+
+/** out (cols, rows) = xᵀ for x (rows, cols). */
+export function transpose(out: usize, x: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(out + ((<usize>c * rows + r) << 2), load<f32>(x + ((<usize>r * cols + c) << 2)));
+    }
+  }
+}
+
+/** out (B, A, C) from x (A, B, C): batch-first ↔ time-first. */
+export function swapLeadingAxes(out: usize, x: usize, A: i32, B: i32, C: i32): void {
+  const bytes = <usize>C << 2;
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) {
+      memory.copy(out + (<usize>b * A + a) * bytes, x + (<usize>a * B + b) * bytes, bytes);
+    }
+  }
+}

@@ -17,8 +17,10 @@ async function locate(build: Build): Promise<WebAssembly.Module> {
     let bytes: Uint8Array<ArrayBuffer>;
     try {
       bytes = new Uint8Array(await readFile(fileURLToPath(url)));
-    } catch {
-      continue;
+    } catch (e) {
+      // Only a missing file means "look at the next place"; a permission error (Deno) must show.
+      if ((e as { code?: string }).code === 'ENOENT') continue;
+      throw new SeqwasmError(ErrorCode.badModule, `cannot read ${fileURLToPath(url)}: ${(e as Error).message}`);
     }
     return WebAssembly.compile(bytes);
   }

@@ -91,10 +91,21 @@ export async function compileSource(source: WasmSource): Promise<WebAssembly.Mod
     `module must be a WebAssembly.Module, URL, string, ArrayBuffer, typed array or Response, received ${describe(source)}`);
 }
 
+// Compiled modules by build: a second backend of the same build is instantiated without
+// fetching or compiling again.
+const compiled = new Map<Build, Promise<WebAssembly.Module>>();
+
 /** A new backend, not made the default. */
 export async function createBackendWith(locate: Locate, options: InitOptions = {}): Promise<Backend> {
   if (options.module !== undefined) return instantiate(await compileSource(options.module));
-  return instantiate(await locate(chooseBuild(options.build)));
+  const build = chooseBuild(options.build);
+  let module = compiled.get(build);
+  if (module === undefined) {
+    module = locate(build);
+    compiled.set(build, module);
+    module.catch(() => compiled.delete(build));
+  }
+  return instantiate(await module);
 }
 
 /** Loads seqwasm and makes the backend the default for the free functions. */
