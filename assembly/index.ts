@@ -8,3 +8,4 @@ export * from './random';
 export * from './recurrent';
 export * from './optim';
 export * from './w2v';
+export * from './embedding';

@@ -13,7 +13,7 @@ export interface TensorOwner {
   readonly released: boolean;
 }
 
-export class Tensor {
+export class Tensor implements TensorOwner {
   readonly shape: Shape;
   readonly dtype: DType;
   readonly size: number;
@@ -51,6 +51,15 @@ export class Tensor {
     return this.dtype === 'float32' ? new Float32Array(buffer, ptr, this.size) : new Int32Array(buffer, ptr, this.size);
   }
 
+  /** The same memory under another shape of the same size; released with this tensor. */
+  view(shape: Shape): Tensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size !== this.size || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new SeqwasmError(ErrorCode.badShape, `cannot view ${shapeString(this.shape)} (${this.size} values) as ${shapeString(shape)}`);
+    }
+    return new Tensor(this.backend, this.ptr, shape, this.dtype, this);
+  }
+
   /** A copy of the values, independent of wasm memory. */
   toArray(): Float32Array | Int32Array {
     return this.data.slice();
@@ -66,7 +75,7 @@ export class Tensor {
     if (this.#released) return;
     if (this.#owner !== null) {
       throw new SeqwasmError(ErrorCode.badArgument,
-        `tensor of shape ${shapeString(this.shape)} belongs to a slab; release the slab instead`);
+        `tensor of shape ${shapeString(this.shape)} is a view of memory owned elsewhere (a slab, a layer's workspace or another tensor); release that instead`);
     }
     this.#released = true;
     this.backend.allocator.free(this.#ptr);

@@ -3,6 +3,8 @@
 type Ptr = number;
 
 export interface RecurrentKernels {
+  embeddingForward(out: Ptr, weight: Ptr, ids: Ptr, n: number, dim: number): void;
+  embeddingBackward(dWeight: Ptr, dOut: Ptr, ids: Ptr, n: number, dim: number, paddingIdx: number): void;
   mul(n: number, x: Ptr, y: Ptr, out: Ptr): void;
   broadcastRows(out: Ptr, v: Ptr, rows: number, cols: number): void;
   sumRows(out: Ptr, x: Ptr, rows: number, cols: number): void;
@@ -23,6 +25,7 @@ export interface RecurrentKernels {
 }
 
 export const recurrentKernelNames: readonly string[] = [
+  'embeddingForward', 'embeddingBackward',
   'mul', 'broadcastRows', 'sumRows', 'transpose', 'swapLeadingAxes', 'lstmStepForward',
   'lstmStepBackward', 'gruStepForward', 'gruStepBackward', 'rnnStepForward', 'rnnStepBackward',
 ];

@@ -65,7 +65,7 @@ function checkSize(v: unknown, what: string, min: number): number {
   return v as number;
 }
 
-interface Tape {
+export interface Tape {
   T: number;
   B: number;
   lengths: number; // pointer or 0
@@ -84,7 +84,7 @@ export class RecurrentBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
-  private readonly ws: Workspace;
+  private ws: Workspace;
   private tape: Tape | null = null;
   /** Parameters by [layer][direction]: weight_ih, weight_hh, bias_ih, bias_hh. */
   private readonly cells: Parameter[][][] = [];
@@ -400,6 +400,17 @@ export class RecurrentBase extends Module {
       if (bhh.requiresGrad) k.sumRows(bhh.grad.ptr, dGh.ptr, TB, GH);
     }
     k.gemm(0, 0, TB, I, GH, 1, dGx.ptr, GH, wih.value.ptr, I, d === 0 ? 0 : 1, dIn.ptr, I, be.gemmWork);
+  }
+
+  /**
+   * Swaps in another workspace and tape (the saved state of one forward call) and returns the
+   * current ones. Cells use it to keep one tape per step of a decoding loop.
+   */
+  swapTape(ws: Workspace, tape: Tape | null): [Workspace, Tape | null] {
+    const previous: [Workspace, Tape | null] = [this.ws, this.tape];
+    this.ws = ws;
+    this.tape = tape;
+    return previous;
   }
 
   override release(): void {

@@ -61,7 +61,7 @@ describe('random', () => {
     const [mu, su] = moments(b.randomUniform([n], -2, 4).data);
     expect(mu).toBeCloseTo(1, 1);
     expect(su).toBeCloseTo(6 / Math.sqrt(12), 1);
-    const u = b.randomUniform([n], -2, 4).data;
+    const u = Array.from(b.randomUniform([n], -2, 4).data);
     expect(u.reduce((a, v) => Math.min(a, v), Infinity)).toBeGreaterThanOrEqual(-2);
     expect(u.reduce((a, v) => Math.max(a, v), -Infinity)).toBeLessThan(4);
     const [mn, sn] = moments(b.randomNormal([n], 3, 0.5).data);
