@@ -167,7 +167,8 @@ def run_speed(corpus_path):
 
 
 def summary(ref):
-    print(f"gensim {ref.get('gensim')}  corpus {ref.get('corpus', {}).get('file')}")
+    if 'gensim' in ref:
+        print(f"gensim {ref['gensim']}  corpus {ref['corpus']['file']}")
     for name, r in ref.get('runs', {}).items():
         a = r['analogies']
         print(f"[{name}] vocab {r['vocab']} words {r['corpus_words']} build {r['build_vocab_seconds']}s "
