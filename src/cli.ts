@@ -10,6 +10,10 @@ import { VERSION } from './api.js';
 import type { CliIO, Command } from './cli/io.js';
 
 const commands: Record<string, Command> = {
+  bleu: {
+    summary: 'score translations with BLEU, chrF and TER as sacreBLEU does (seqwasm bleu --help)',
+    run: async (argv, io) => (await import('./cli/bleu.js')).bleuCommand(argv, io),
+  },
   bench: {
     summary: "time seqwasm's own workloads (GEMM, GEMV) on each build this runtime runs",
     run: async (argv, io) => (await import('./cli/bench.js')).benchCommand(argv, io),
