@@ -420,3 +420,12 @@ export function w2vDotRows(out: usize, mat: usize, rows: i32, dim: i32, q: usize
   }
   for (; r < rows; r++) store<f32>(out + (<usize>r << 2), dotv(mat + <usize>r * rowBytes, q, dim));
 }
+
+/** norms (rows) = ‖x_i‖₂ of x (rows, dim). */
+export function w2vRowNorms(norms: usize, x: usize, rows: i32, dim: i32): void {
+  const rowBytes = <usize>dim << 2;
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * rowBytes;
+    store<f32>(norms + (<usize>r << 2), Mathf.sqrt(dotv(src, src, dim)));
+  }
+}

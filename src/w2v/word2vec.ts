@@ -1,0 +1,260 @@
+// Word2Vec: vocabulary, training loop (JS streams the corpus, wasm trains sentence batches) and
+// the trained vectors as KeyedVectors.
+import { SeqwasmError, ErrorCode, describe } from '../errors.js';
+import type { Backend } from '../core/backend.js';
+import { getBackend } from '../core/init.js';
+import { Vocabulary, WordCounter, type VocabOptions } from './vocab.js';
+import { sentences, checkSource, type CorpusSource, MAX_SENTENCE } from './corpus.js';
+import { ModelMemory, type ModelShape } from './context.js';
+import { KeyedVectors } from './keyed_vectors.js';
+
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  /** Corpus words processed so far over all epochs (every token, before subsampling). */
+  wordsDone: number;
+  wordsTotal: number;
+  wordsPerSec: number;
+  alpha: number;
+  /** Σ −log σ over every prediction so far (float64). */
+  loss: number;
+  /** loss / number of predictions. */
+  lossPerPrediction: number;
+  etaSeconds: number;
+}
+
+export interface Word2VecOptions extends VocabOptions {
+  /** Vector size (word2vec.c `-size`, default 100). */
+  vectorSize?: number;
+  /** Max context distance (word2vec.c `-window`, default 5). */
+  window?: number;
+  /** 'cbow' (word2vec.c's default, `-cbow 1`) or 'skipgram'. */
+  model?: 'cbow' | 'skipgram';
+  /** CBOW hidden layer: mean (default, as word2vec.c) or sum of the context vectors. */
+  cbowMean?: boolean;
+  /** Negative samples per example (default 5; 0 turns negative sampling off). */
+  negative?: number;
+  /** Hierarchical softmax (default false). */
+  hs?: boolean;
+  /** Exponent of the noise distribution, count^nsExponent (default 0.75). */
+  nsExponent?: number;
+  /** Subsampling threshold (default 1e-3; 0: off). */
+  sample?: number;
+  /** Starting learning rate (default 0.05 for CBOW, 0.025 for skip-gram, as word2vec.c). */
+  alpha?: number;
+  /** Final learning rate (default alpha · 1e-4, word2vec.c's floor). */
+  minAlpha?: number;
+  /** Passes over the corpus (default 5). */
+  epochs?: number;
+  /** Seed of the generator (initial vectors, subsampling, windows, negatives). Default 1. */
+  seed?: number;
+  /** Worker threads (Node only, Hogwild). Default 1: reproducible bit for bit. */
+  threads?: number;
+  /** Shrink windows at random as word2vec.c does (default true). */
+  shrinkWindows?: boolean;
+  /** A predefined vocabulary (word, count), as word2vec.c's -read-vocab: the corpus is not counted. */
+  vocabulary?: ReadonlyArray<readonly [string, number]>;
+  /** Every corpus token, for the learning-rate schedule with a predefined vocabulary (default Σ counts). */
+  totalWords?: number;
+  onProgress?: (p: Progress) => void;
+  /** Milliseconds between progress calls (default 500). */
+  progressInterval?: number;
+  backend?: Backend;
+  /** Testing only: exact sigmoid instead of word2vec.c's table. */
+  exactSigmoid?: boolean;
+}
+
+/** Corpus words trained per kernel call (gensim's jobs hold 10,000 words). */
+const BATCH_WORDS = 10000;
+
+function positiveInt(name: string, v: number, min = 1): number {
+  if (!Number.isInteger(v) || v < min) {
+    throw new SeqwasmError(ErrorCode.badArgument, `${name} must be an integer ≥ ${min}, received ${describe(v)}`);
+  }
+  return v;
+}
+function nonNegative(name: string, v: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+    throw new SeqwasmError(ErrorCode.badArgument, `${name} must be a finite number ≥ 0, received ${describe(v)}`);
+  }
+  return v;
+}
+
+export class Word2Vec {
+  readonly backend: Backend;
+  readonly options: Required<Pick<Word2VecOptions, 'vectorSize' | 'window' | 'model' | 'cbowMean' | 'negative' |
+    'hs' | 'nsExponent' | 'sample' | 'alpha' | 'minAlpha' | 'epochs' | 'seed' | 'threads' | 'shrinkWindows' | 'minCount'>> & Word2VecOptions;
+  vocab: Vocabulary | null = null;
+  /** Every corpus token (before minCount and subsampling), from the vocabulary pass. */
+  corpusWords = 0;
+  memory: ModelMemory | null = null;
+  #wv: KeyedVectors | null = null;
+
+  constructor(options: Word2VecOptions = {}) {
+    const model = options.model ?? 'cbow';
+    if (model !== 'cbow' && model !== 'skipgram') {
+      throw new SeqwasmError(ErrorCode.badArgument, `model must be 'cbow' or 'skipgram', received ${describe(model)}`);
+    }
+    const alpha = nonNegative('alpha', options.alpha ?? (model === 'cbow' ? 0.05 : 0.025));
+    this.options = {
+      ...options,
+      vectorSize: positiveInt('vectorSize', options.vectorSize ?? 100),
+      window: positiveInt('window', options.window ?? 5),
+      model,
+      cbowMean: options.cbowMean ?? true,
+      negative: positiveInt('negative', options.negative ?? 5, 0),
+      hs: options.hs ?? false,
+      nsExponent: options.nsExponent ?? 0.75,
+      sample: nonNegative('sample', options.sample ?? 1e-3),
+      alpha,
+      minAlpha: nonNegative('minAlpha', options.minAlpha ?? alpha * 1e-4),
+      epochs: positiveInt('epochs', options.epochs ?? 5),
+      seed: positiveInt('seed', options.seed ?? 1, 0),
+      threads: positiveInt('threads', options.threads ?? 1),
+      shrinkWindows: options.shrinkWindows ?? true,
+      minCount: positiveInt('minCount', options.minCount ?? 5, 1),
+    };
+    if (this.options.negative === 0 && !this.options.hs) {
+      throw new SeqwasmError(ErrorCode.badArgument, 'negative is 0 and hs is off: there is no objective to train');
+    }
+    this.backend = options.backend ?? getBackend();
+  }
+
+  /** Builds the vocabulary, then trains. */
+  static async train(corpus: CorpusSource, options: Word2VecOptions = {}): Promise<Word2Vec> {
+    const m = new Word2Vec(options);
+    checkSource(corpus, m.options.vocabulary ? m.options.epochs : m.options.epochs + 1);
+    await m.buildVocab(corpus);
+    await m.train(corpus);
+    return m;
+  }
+
+  /** One pass over the corpus to count words (or the predefined vocabulary), then the weights. */
+  async buildVocab(corpus?: CorpusSource): Promise<Vocabulary> {
+    const o = this.options;
+    if (o.vocabulary) {
+      const counts = new Map<string, number>();
+      for (const [w, c] of o.vocabulary) {
+        if (typeof w !== 'string' || !Number.isFinite(c) || c < 0) {
+          throw new SeqwasmError(ErrorCode.badArgument, `vocabulary entries must be [word, count], received [${describe(w)}, ${describe(c)}]`);
+        }
+        if (!counts.has(w)) counts.set(w, c);
+      }
+      this.vocab = Vocabulary.fromCounts(counts, o);
+      this.corpusWords = o.totalWords ?? this.vocab.retainedWords;
+    } else {
+      if (corpus === undefined) throw new SeqwasmError(ErrorCode.badArgument, 'buildVocab needs a corpus (or the vocabulary option)');
+      checkSource(corpus, 1);
+      const counter = new WordCounter(o.maxVocabSize ?? Infinity);
+      for await (const s of sentences(corpus)) counter.add(s);
+      this.vocab = Vocabulary.fromCounts(counter.counts, o);
+      this.corpusWords = counter.totalWords;
+    }
+    this.#allocate();
+    return this.vocab;
+  }
+
+  #allocate(): void {
+    const o = this.options;
+    this.memory?.free();
+    const shape: ModelShape = {
+      dim: o.vectorSize, window: o.window, negative: o.negative, hs: o.hs, cbow: o.model === 'cbow',
+      cbowMean: o.cbowMean, sample: o.sample, nsExponent: o.nsExponent,
+      flags: (o.exactSigmoid ? 1 : 0) | (o.shrinkWindows ? 0 : 2),
+    };
+    const mem = new ModelMemory(this.backend, this.vocab!, shape);
+    this.memory = mem;
+    // Initial vectors as word2vec.c: uniform in [−0.5/dim, 0.5/dim); output vectors zero.
+    const k = this.backend.kernels;
+    k.rngSeed(mem.rngOf(mem.ctx), o.seed);
+    const d = o.vectorSize;
+    k.randUniform(mem.syn0, this.vocab!.size * d, mem.rngOf(mem.ctx), -0.5 / d, 0.5 / d);
+    this.#wv = null;
+  }
+
+  /** The trained vectors (a view of the model's input vectors; no copy). */
+  get wv(): KeyedVectors {
+    if (!this.memory || !this.vocab) throw new SeqwasmError(ErrorCode.notInitialized, 'the model has no vocabulary yet: call buildVocab() or train()');
+    this.#wv ??= KeyedVectors.fromModel(this.backend, this.vocab.words, this.vocab.counts, this.memory.syn0, this.options.vectorSize);
+    return this.#wv;
+  }
+
+  /** Trains for `epochs` passes over the corpus (streamed again each pass). */
+  async train(corpus: CorpusSource, overrides: { onProgress?: (p: Progress) => void; epochs?: number } = {}): Promise<{ loss: number; predictions: number; seconds: number; wordsPerSec: number }> {
+    if (!this.memory || !this.vocab) await this.buildVocab(corpus);
+    const o = this.options;
+    const epochs = overrides.epochs ?? o.epochs;
+    const onProgress = overrides.onProgress ?? o.onProgress;
+    checkSource(corpus, epochs);
+    const mem = this.memory!;
+    const vocab = this.vocab!;
+    const total = this.corpusWords * epochs;
+    if (o.threads > 1) {
+      const { trainThreaded } = await import('./threads.js');
+      return trainThreaded(this, corpus, epochs, onProgress);
+    }
+    const k = this.backend.kernels;
+    const cap = BATCH_WORDS + MAX_SENTENCE;
+    const wordsPtr = this.backend.allocator.alloc(cap * 4);
+    const endsPtr = this.backend.allocator.alloc(cap * 4);
+    const index = vocab.index;
+    const t0 = performance.now();
+    let lastReport = t0;
+    const interval = o.progressInterval ?? 500;
+    let done = 0, loss = 0, predictions = 0;
+    const alphaAt = (w: number) => Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (w / Math.max(1, total)));
+    const ids = new Int32Array(cap), ends = new Int32Array(cap);
+    let alpha = o.alpha;
+    const report = (epoch: number) => {
+      const [l, n] = mem.lossOf(mem.ctx, true);
+      loss += l; predictions += n;
+      if (!onProgress) return;
+      const secs = (performance.now() - t0) / 1000;
+      const wps = done / Math.max(secs, 1e-9);
+      onProgress({ epoch, epochs, wordsDone: done, wordsTotal: total, wordsPerSec: wps, alpha, loss,
+        lossPerPrediction: predictions > 0 ? loss / predictions : 0, etaSeconds: wps > 0 ? (total - done) / wps : Infinity });
+    };
+    try {
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        let n = 0, count = 0, raw = 0;
+        const flush = () => {
+          if (count === 0 && raw === 0) return;
+          const a0 = alphaAt(done), a1 = alphaAt(done + raw);
+          const mem32 = new Int32Array(k.memory.buffer);
+          mem32.set(ids.subarray(0, n), wordsPtr >> 2);
+          mem32.set(ends.subarray(0, count), endsPtr >> 2);
+          k.w2vTrainBatch(mem.ctx, wordsPtr, endsPtr, count, a0, a1);
+          done += raw;
+          alpha = a1;
+          n = 0; count = 0; raw = 0;
+          const now = performance.now();
+          if (onProgress && now - lastReport >= interval) { lastReport = now; report(epoch); }
+        };
+        for await (const s of sentences(corpus)) {
+          for (let i = 0; i < s.length; i++) {
+            const id = index.get(s[i]);
+            if (id !== undefined) ids[n++] = id;
+          }
+          raw += s.length;
+          ends[count++] = n;
+          if (raw >= BATCH_WORDS) flush();
+        }
+        flush();
+        report(epoch);
+      }
+    } finally {
+      this.backend.allocator.free(wordsPtr);
+      this.backend.allocator.free(endsPtr);
+    }
+    this.#wv?.invalidate();
+    const seconds = (performance.now() - t0) / 1000;
+    return { loss, predictions, seconds, wordsPerSec: done / seconds };
+  }
+
+  /** Frees the model's wasm memory. */
+  dispose(): void {
+    this.#wv?.dispose();
+    this.memory?.free();
+    this.memory = null;
+  }
+}
