@@ -1,7 +1,7 @@
 // Gradient clipping as torch.nn.utils.clip_grad_norm_ / clip_grad_value_ (PyTorch 1.13), over the
 // gradients of parameters with requiresGrad (PyTorch's "parameters that have a grad").
 import { SeqwasmError, ErrorCode, describe } from '../errors.js';
-import type { Parameter } from '../nn/parameter.js';
+import { Parameter } from '../nn/parameter.js';
 import { checkTensor } from '../ops/check.js';
 
 export interface ClipGradNormOptions {
@@ -13,6 +13,9 @@ function gradsOf(params: readonly Parameter[], what: string) {
   if (!Array.isArray(params)) {
     throw new SeqwasmError(ErrorCode.badArgument, `${what} needs an array of Parameters, received ${describe(params)}`);
   }
+  params.forEach((p, i) => {
+    if (!(p instanceof Parameter)) throw new SeqwasmError(ErrorCode.badArgument, `${what}: parameter ${i} must be a Parameter, received ${describe(p)}`);
+  });
   const grads = params.filter((p) => p.requiresGrad).map((p) => checkTensor(p.grad, `gradient of ${p.name}`));
   if (grads.some((g) => g.backend !== grads[0].backend)) {
     throw new SeqwasmError(ErrorCode.badArgument, `${what}: all gradients must come from the same backend`);

@@ -182,7 +182,8 @@ export class LinearLR extends LRScheduler {
   }
 
   protected closedFormLr(): number {
-    const progress = Math.min(this.totalIters, this.lastEpoch) / this.totalIters;
+    // With totalIters 0 the recursive form never leaves startFactor; so does this.
+    const progress = this.totalIters === 0 ? 0 : Math.min(this.totalIters, this.lastEpoch) / this.totalIters;
     return this.baseLr * (this.startFactor + (this.endFactor - this.startFactor) * progress);
   }
 }

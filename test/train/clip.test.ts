@@ -109,6 +109,7 @@ describe.each(['simd', 'relaxed'])('%s build', (build) => {
       () => clipGradNorm(ps, 1, 1),
       () => clipGradNorm(ps, 1, 3),
       () => clipGradNorm('x' as never, 1),
+      () => clipGradNorm([ps[0].grad] as never, 1),
       () => clipGradValue(ps, -0.1),
       () => clipGradValue(ps, NaN),
     ];
