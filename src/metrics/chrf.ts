@@ -67,11 +67,25 @@ function ngramCounts(units: readonly string[], n: number, sep: string): Counts {
   return counts;
 }
 
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Character n-grams; a string without surrogates is indexed directly (UTF-16 units = code points). */
+function charNgramCounts(s: string, n: number): Counts {
+  if (SURROGATE.test(s)) return ngramCounts(codePoints(s), n, '');
+  const counts: Counts = new Map();
+  for (let i = 0; i + n <= s.length; i++) {
+    const key = s.substring(i, i + n);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 /** Counts of orders 1..charOrder over characters, then 1..wordOrder over words. */
 type AllCounts = Counts[];
 
 interface ChrfRefInfo {
-  refs: AllCounts[];
+  /** Per reference: the n-gram counts of every order and, per order, their sum. */
+  refs: { counts: AllCounts; totals: number[] }[];
 }
 
 function checkOrder(what: string, v: number | undefined, min: number): void {
@@ -114,9 +128,9 @@ export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
 
   private allCounts(sent: string): AllCounts {
     const s = this.lowercase ? sent.toLowerCase() : sent;
-    const chars = codePoints(this.whitespace ? s : pyRemoveSpaces(s));
+    const chars = this.whitespace ? s : pyRemoveSpaces(s);
     const out: AllCounts = [];
-    for (let n = 1; n <= this.charOrder; n++) out.push(ngramCounts(chars, n, ''));
+    for (let n = 1; n <= this.charOrder; n++) out.push(charNgramCounts(chars, n));
     if (this.wordOrder > 0) {
       const words = chrfWords(s);
       for (let n = 1; n <= this.wordOrder; n++) out.push(ngramCounts(words, n, ' '));
@@ -125,7 +139,12 @@ export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
   }
 
   protected referenceInfo(refs: string[]): ChrfRefInfo {
-    return { refs: refs.map((r) => this.allCounts(r)) };
+    return {
+      refs: refs.map((r) => {
+        const counts = this.allCounts(r);
+        return { counts, totals: counts.map((c) => [...c.values()].reduce((a, b) => a + b, 0)) };
+      }),
+    };
   }
 
   /** [hyp, ref, match] counts per order, for the reference with the best F-score. */
@@ -133,10 +152,10 @@ export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
     const hypCounts = this.allCounts(hyp);
     let best: number[] = [];
     let bestF = -1;
-    for (const refCounts of ref.refs) {
+    for (const { counts, totals } of ref.refs) {
       const stats: number[] = [];
       hypCounts.forEach((h, i) => {
-        const r = refCounts[i];
+        const r = counts[i];
         let nHyp = 0;
         let nMatch = 0;
         for (const [g, c] of h) {
@@ -144,10 +163,8 @@ export class CHRF extends ReferenceMetric<ChrfRefInfo, ChrfScore> {
           const rc = r.get(g);
           if (rc !== undefined) nMatch += Math.min(c, rc);
         }
-        let nRef = 0;
-        for (const c of r.values()) nRef += c;
         // sacreBLEU: hypothesis n-grams do not count when the reference has none of that order
-        stats.push(r.size > 0 ? nHyp : 0, nRef, nMatch);
+        stats.push(r.size > 0 ? nHyp : 0, totals[i], nMatch);
       });
       const f = this.fScore(stats);
       if (f > bestF) {
