@@ -429,3 +429,17 @@ export function w2vRowNorms(norms: usize, x: usize, rows: i32, dim: i32): void {
     store<f32>(norms + (<usize>r << 2), Mathf.sqrt(dotv(src, src, dim)));
   }
 }
+
+/** out (n) i32: n draws from the context's noise distribution (the sampler training uses). */
+export function w2vSampleNoise(ctx: usize, out: usize, n: i32): void {
+  const rngPtr = load<usize>(ctx + C_RNG);
+  rngLoad(rngPtr);
+  const aprob = load<usize>(ctx + C_APROB);
+  const aidx = load<usize>(ctx + C_AIDX);
+  const V = <u64>load<i32>(ctx + C_V);
+  for (let i = 0; i < n; i++) {
+    const col = <i32>((<u64>nextU32() * V) >> 32);
+    store<i32>(out + (<usize>i << 2), nextU32() < load<u32>(aprob + (<usize>col << 2)) ? col : load<i32>(aidx + (<usize>col << 2)));
+  }
+  rngStore(rngPtr);
+}

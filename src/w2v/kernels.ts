@@ -13,9 +13,10 @@ export interface W2vKernels {
   w2vNormalizeRows(unit: Ptr, norms: Ptr, x: Ptr, rows: number, dim: number): void;
   w2vDotRows(out: Ptr, mat: Ptr, rows: number, dim: number, q: Ptr): void;
   w2vRowNorms(norms: Ptr, x: Ptr, rows: number, dim: number): void;
+  w2vSampleNoise(ctx: Ptr, out: Ptr, n: number): void;
 }
 
 export const w2vKernelNames: readonly string[] = [
   'w2vContextBytes', 'w2vExpTableSize', 'w2vInitTables', 'w2vTrainSentence', 'w2vTrainBatch',
-  'w2vNormalizeRows', 'w2vDotRows', 'w2vRowNorms',
+  'w2vNormalizeRows', 'w2vDotRows', 'w2vRowNorms', 'w2vSampleNoise',
 ];
