@@ -103,7 +103,7 @@ const OPTIONS: [names: string[], key: string, kind: Kind][] = [
   [['-h', '--help'], 'help', 'flag'],
 ];
 
-const badArg = (message: string): SeqwasmError => new SeqwasmError('bad_argument', `seqwasm bleu: ${message}`);
+const badArg = (message: string): SeqwasmError => new SeqwasmError('bad_argument', `${message}`);
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { refs: [], inputs: [], numRefs: 1, metrics: [], flags: new Set(), values: new Map() };
@@ -169,7 +169,7 @@ async function readLines(io: CliIO, path: string, what: string): Promise<string[
   } catch (err) {
     throw new SeqwasmError(
       'bad_file',
-      `seqwasm bleu: cannot read ${what} ${JSON.stringify(path)}: expected a readable UTF-8 text file, ` +
+      `cannot read ${what} ${JSON.stringify(path)}: expected a readable UTF-8 text file, ` +
         `received ${(err as Error).message}`,
     );
   }
@@ -184,7 +184,7 @@ async function readReferences(io: CliIO, args: Args): Promise<RefStreams> {
       if (f.length !== files[0].length) {
         throw new SeqwasmError(
           'line_count_mismatch',
-          `seqwasm bleu: reference files ${args.refs[0]} and ${args.refs[k]} have ${files[0].length} and ` +
+          `reference files ${args.refs[0]} and ${args.refs[k]} have ${files[0].length} and ` +
             `${f.length} lines; expected the same number`,
         );
       }
@@ -200,7 +200,7 @@ async function readReferences(io: CliIO, args: Args): Promise<RefStreams> {
     if (fields.length !== args.numRefs) {
       throw new SeqwasmError(
         'line_count_mismatch',
-        `seqwasm bleu: ${args.refs[0]} line ${i + 1}: expected ${args.numRefs} tab-separated references, ` +
+        `${args.refs[0]} line ${i + 1}: expected ${args.numRefs} tab-separated references, ` +
           `received ${fields.length}`,
       );
     }
@@ -319,7 +319,7 @@ export async function bleuCommand(argv: string[], io: CliIO): Promise<number> {
     if (sys.hyps.length !== refs[0].length) {
       throw new SeqwasmError(
         'line_count_mismatch',
-        `seqwasm bleu: ${sys.name} has ${sys.hyps.length} lines but the references have ${refs[0].length}; ` +
+        `${sys.name} has ${sys.hyps.length} lines but the references have ${refs[0].length}; ` +
           'expected the same number (nothing was scored)',
       );
     }
