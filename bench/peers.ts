@@ -26,6 +26,8 @@ export function tfjs(backend: 'wasm' | 'cpu'): Promise<Tf> {
   tfPromise ??= (async () => {
     const tf = await import('@tensorflow/tfjs-core');
     await import('@tensorflow/tfjs-backend-cpu');
+    // Training needs the gradient registrations, which tfjs-core leaves out unless imported.
+    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
     wasm.setThreadsCount(1);
