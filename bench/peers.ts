@@ -24,11 +24,12 @@ let tfPromise: Promise<Tf> | undefined;
  */
 export function tfjs(backend: 'wasm' | 'cpu'): Promise<Tf> {
   tfPromise ??= (async () => {
-    const tf = await import('@tensorflow/tfjs-core');
-    await import('@tensorflow/tfjs-backend-cpu');
-    // Training needs the gradient registrations, which tfjs-core leaves out unless imported.
-    await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    // Loaded through require (CommonJS) so that the backends and the gradient registrations
+    // (which training needs and tfjs-core leaves out) share one tfjs-core instance.
+    const tf = require('@tensorflow/tfjs-core') as Tf;
+    require('@tensorflow/tfjs-core/dist/register_all_gradients');
+    require('@tensorflow/tfjs-backend-cpu');
+    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
     wasm.setThreadsCount(1);
     return tf;
