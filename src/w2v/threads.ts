@@ -1,9 +1,179 @@
-// Hogwild training across worker_threads over one shared WebAssembly.Memory (Node).
+// Hogwild training (Recht et al. 2011, as word2vec.c and gensim do it) across Node worker_threads
+// over one shared WebAssembly.Memory: every worker instantiates the shared-memory build of the
+// module (asconfig target w2v-shared / w2v-shared-relaxed) on the same memory and trains the
+// batches the main thread tokenizes, each with its own context (generator state and scratch)
+// and no locks on the weights. Workers wait on messages, never spin.
 import { SeqwasmError, ErrorCode } from '../errors.js';
+import { Backend, type Build } from '../core/backend.js';
 import type { Word2Vec, Progress } from './word2vec.js';
-import type { CorpusSource } from './corpus.js';
+import { sentences, type CorpusSource, MAX_SENTENCE } from './corpus.js';
 
-export async function trainThreaded(_m: Word2Vec, _c: CorpusSource, _epochs: number, _p?: (p: Progress) => void):
+const FILES: Record<Build, string> = { simd: 'seqwasm-shared.wasm', relaxed: 'seqwasm-shared-relaxed.wasm' };
+const modules = new WeakMap<Backend, { module: WebAssembly.Module; memory: WebAssembly.Memory }>();
+
+/** Whether this runtime can run threads here (Node with worker_threads and shared memory). */
+export function threadsSupported(): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && typeof process !== 'undefined' && !!process.versions?.node;
+}
+
+/** A backend over a shared memory, from the shared-memory build of the given flavour. */
+export async function createSharedBackend(build: Build): Promise<Backend> {
+  if (!threadsSupported()) throw new SeqwasmError(ErrorCode.badArgument, 'threads > 1 needs Node (worker_threads and SharedArrayBuffer)');
+  const { readFile } = await import('node:fs/promises');
+  const { fileURLToPath } = await import('node:url');
+  const candidates = [new URL(`../${FILES[build]}`, import.meta.url), new URL(`../../build/${FILES[build]}`, import.meta.url)];
+  let module: WebAssembly.Module | undefined;
+  for (const url of candidates) {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try { bytes = new Uint8Array(await readFile(fileURLToPath(url))); } catch { continue; }
+    module = await WebAssembly.compile(bytes);
+    break;
+  }
+  if (!module) {
+    throw new SeqwasmError(ErrorCode.badModule, `cannot find ${FILES[build]} (looked at ${candidates.map((u) => fileURLToPath(u)).join(', ')}); run npm run build:wasm`);
+  }
+  const imp = WebAssembly.Module.imports(module).find((i) => i.kind === 'memory');
+  if (!imp) throw new SeqwasmError(ErrorCode.badModule, `${FILES[build]} does not import a shared memory`);
+  // Limits as compiled (asconfig: initialMemory 32 pages, maximumMemory 65536 pages = 4 GiB).
+  const memory = new WebAssembly.Memory({ initial: 32, maximum: 65536, shared: true } as WebAssembly.MemoryDescriptor);
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      memory,
+      abort(): never { throw new SeqwasmError(ErrorCode.badModule, 'wasm assertion failed'); },
+    },
+  });
+  const backend = new Backend(instance);
+  modules.set(backend, { module, memory });
+  return backend;
+}
+
+export function isShared(backend: Backend): boolean {
+  return modules.has(backend);
+}
+
+// The worker: CommonJS evaluated from a string, so it runs the same from src/ (tsx, vitest) and dist/.
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory, ctx } = workerData;
+const inst = new WebAssembly.Instance(module, { env: { memory, abort() { throw new Error('wasm assertion failed'); } } });
+const k = inst.exports;
+parentPort.on('message', (m) => {
+  if (m === null) { parentPort.close(); return; }
+  k.w2vTrainBatch(ctx, m.words, m.ends, m.count, m.a0, m.a1);
+  parentPort.postMessage(m.slot);
+});
+`;
+
+const BATCH_WORDS = 10000;
+
+export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epochs: number, onProgress?: (p: Progress) => void):
     Promise<{ loss: number; predictions: number; seconds: number; wordsPerSec: number }> {
-  throw new SeqwasmError(ErrorCode.badArgument, 'threads > 1 is not available yet');
+  const backend = model.backend;
+  const shared = modules.get(backend);
+  if (!shared) throw new SeqwasmError(ErrorCode.badArgument, 'internal: threaded training needs a shared-memory backend');
+  const { Worker } = await import('node:worker_threads');
+  const mem = model.memory!;
+  const vocab = model.vocab!;
+  const o = model.options;
+  const n = o.threads;
+  const k = backend.kernels;
+  // One context per worker: shared weights and tables, its own generator (seed + i) and scratch.
+  const ctxs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const ctx = i === 0 ? mem.ctx : mem.newContext();
+    k.rngSeed(mem.rngOf(ctx), o.seed + 1 + i);
+    mem.lossOf(ctx, true);
+    ctxs.push(ctx);
+  }
+  // Two batch slots per worker, so the main thread fills one while the worker trains the other.
+  const cap = BATCH_WORDS + MAX_SENTENCE;
+  const nSlots = 2 * n;
+  const slots: Array<{ words: number; ends: number }> = [];
+  for (let s = 0; s < nSlots; s++) slots.push({ words: backend.allocator.alloc(cap * 4), ends: backend.allocator.alloc(cap * 4) });
+  const workers = ctxs.map((ctx) => new Worker(WORKER, { eval: true, workerData: { module: shared.module, memory: shared.memory, ctx } }));
+  const freeSlots: number[] = slots.map((_, i) => i);
+  const idle: number[] = workers.map((_, i) => i);
+  const queue: Array<{ slot: number; count: number; a0: number; a1: number }> = [];
+  let waiters: Array<() => void> = [];
+  let failure: unknown = null;
+  const wake = () => { const w = waiters; waiters = []; for (const f of w) f(); };
+  const dispatch = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const wi = idle.shift()!, job = queue.shift()!;
+      workers[wi].postMessage({ slot: job.slot, words: slots[job.slot].words, ends: slots[job.slot].ends, count: job.count, a0: job.a0, a1: job.a1 });
+      (workers[wi] as unknown as { busy: number }).busy = job.slot;
+    }
+  };
+  workers.forEach((w, wi) => {
+    w.on('message', (slot: number) => { freeSlots.push(slot); idle.push(wi); dispatch(); wake(); });
+    w.on('error', (e) => { failure = e; wake(); });
+  });
+  const waitFor = async (cond: () => boolean) => {
+    while (!cond()) {
+      if (failure) throw failure;
+      await new Promise<void>((r) => waiters.push(r));
+    }
+    if (failure) throw failure;
+  };
+
+  const total = model.corpusWords * epochs;
+  const alphaAt = (w: number) => Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (w / Math.max(1, total)));
+  const t0 = performance.now();
+  let lastReport = t0, done = 0, alpha = o.alpha;
+  const interval = o.progressInterval ?? 500;
+  const lossNow = (): [number, number] => {
+    let l = 0, p = 0;
+    for (const c of ctxs) { const [a, b] = mem.lossOf(c); l += a; p += b; }
+    return [l, p];
+  };
+  const report = (epoch: number) => {
+    if (!onProgress) return;
+    const [loss, preds] = lossNow();
+    const secs = (performance.now() - t0) / 1000;
+    const wps = done / Math.max(secs, 1e-9);
+    onProgress({ epoch, epochs, wordsDone: done, wordsTotal: total, wordsPerSec: wps, alpha, loss,
+      lossPerPrediction: preds > 0 ? loss / preds : 0, etaSeconds: wps > 0 ? (total - done) / wps : Infinity });
+  };
+  const index = vocab.index;
+  const ids = new Int32Array(cap), ends = new Int32Array(cap);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      let nw = 0, count = 0, raw = 0;
+      const flush = async () => {
+        if (count === 0 && raw === 0) return;
+        await waitFor(() => freeSlots.length > 0);
+        const slot = freeSlots.shift()!;
+        const m32 = new Int32Array(k.memory.buffer);
+        m32.set(ids.subarray(0, nw), slots[slot].words >> 2);
+        m32.set(ends.subarray(0, count), slots[slot].ends >> 2);
+        const a0 = alphaAt(done), a1 = alphaAt(done + raw);
+        queue.push({ slot, count, a0, a1 });
+        dispatch();
+        done += raw;
+        alpha = a1;
+        nw = 0; count = 0; raw = 0;
+        const now = performance.now();
+        if (onProgress && now - lastReport >= interval) { lastReport = now; report(epoch); }
+      };
+      for await (const s of sentences(corpus)) {
+        for (let i = 0; i < s.length; i++) {
+          const id = index.get(s[i]);
+          if (id !== undefined) ids[nw++] = id;
+        }
+        raw += s.length;
+        ends[count++] = nw;
+        if (raw >= BATCH_WORDS) await flush();
+      }
+      await flush();
+      if (epoch === epochs - 1) await waitFor(() => freeSlots.length === nSlots);
+      report(epoch);
+    }
+  } finally {
+    for (const w of workers) w.postMessage(null);
+    await Promise.all(workers.map((w) => w.terminate()));
+    for (const s of slots) { backend.allocator.free(s.words); backend.allocator.free(s.ends); }
+  }
+  const [loss, predictions] = lossNow();
+  const seconds = (performance.now() - t0) / 1000;
+  return { loss, predictions, seconds, wordsPerSec: done / seconds };
 }

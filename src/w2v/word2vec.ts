@@ -81,7 +81,7 @@ function nonNegative(name: string, v: number): number {
 }
 
 export class Word2Vec {
-  readonly backend: Backend;
+  backend: Backend;
   readonly options: Required<Pick<Word2VecOptions, 'vectorSize' | 'window' | 'model' | 'cbowMean' | 'negative' |
     'hs' | 'nsExponent' | 'sample' | 'alpha' | 'minAlpha' | 'epochs' | 'seed' | 'threads' | 'shrinkWindows' | 'minCount'>> & Word2VecOptions;
   vocab: Vocabulary | null = null;
@@ -150,13 +150,18 @@ export class Word2Vec {
       this.vocab = Vocabulary.fromCounts(counter.counts, o);
       this.corpusWords = counter.totalWords;
     }
-    this.#allocate();
+    await this.#allocate();
     return this.vocab;
   }
 
-  #allocate(): void {
+  async #allocate(): Promise<void> {
     const o = this.options;
     this.memory?.free();
+    if (o.threads > 1) {
+      // Threads need the model in a shared memory: the shared-memory build of the same flavour.
+      const t = await import('./threads.js');
+      if (!t.isShared(this.backend)) this.backend = await t.createSharedBackend(this.backend.build);
+    }
     const shape: ModelShape = {
       dim: o.vectorSize, window: o.window, negative: o.negative, hs: o.hs, cbow: o.model === 'cbow',
       cbowMean: o.cbowMean, sample: o.sample, nsExponent: o.nsExponent,

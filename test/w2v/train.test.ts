@@ -221,3 +221,24 @@ describe('w2v vocabulary', () => {
     for (let i = 0; i < 5; i++) expect(h.points[h.offsets[i]]).toBe(3);
   });
 });
+
+describe('w2v threads (Hogwild over a shared memory)', () => {
+  it('two workers train the same model as one (quality, not bits)', async () => {
+    const lines: string[][] = [];
+    const r = rng(9);
+    // Two topics: words of a topic co-occur.
+    for (let s = 0; s < 400; s++) {
+      const t = s % 2;
+      const sent: string[] = [];
+      for (let i = 0; i < 20; i++) sent.push(`${t ? 'x' : 'y'}${Math.floor(r() * 10)}`);
+      lines.push(sent);
+    }
+    const m = await Word2Vec.train(lines, { backend: builds[0], model: 'skipgram', vectorSize: 16, minCount: 1, epochs: 5, threads: 2, sample: 0 });
+    expect(m.backend).not.toBe(builds[0]); // moved to the shared-memory build
+    const wv = m.wv;
+    expect(wv.similarity('x1', 'x2')).toBeGreaterThan(wv.similarity('x1', 'y2'));
+    const top = wv.mostSimilar({ positive: 'x3', topn: 5 }).map(([w]) => w[0]);
+    expect(top.every((c) => c === 'x')).toBe(true);
+    m.dispose();
+  });
+});
