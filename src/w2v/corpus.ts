@@ -127,3 +127,121 @@ export async function* sentences(source: CorpusSource): AsyncGenerator<string[]>
     throw new SeqwasmError(ErrorCode.badArgument, `the corpus function must return an iterable, received ${describe(it)}`);
   }
 }
+
+/** A batch of sentences as vocabulary indices: ids[0..n), sentence ends[0..count), raw tokens. */
+export interface Batch {
+  ids: Int32Array;
+  n: number;
+  ends: Int32Array;
+  count: number;
+  /** Corpus tokens the batch covers, out-of-vocabulary ones included. */
+  raw: number;
+}
+
+/**
+ * Counting pass that also records the corpus as token ids (4 bytes a token) while it fits under
+ * `cap` tokens, so later passes skip reading and tokenizing the text (gensim's speed runs keep
+ * the corpus in memory as lists of strings; this is the compact equivalent). Beyond the cap the
+ * recording is dropped and training streams the source every epoch.
+ */
+export class RecordingCounter {
+  readonly index = new Map<string, number>();
+  readonly words: string[] = [];
+  counts: number[] = [];
+  totalWords = 0;
+  #tokens: Int32Array | null = new Int32Array(1 << 16);
+  #n = 0;
+  #ends: number[] = [];
+
+  constructor(readonly cap: number) {}
+
+  add(tokens: readonly string[]): void {
+    const index = this.index, counts = this.counts;
+    let buf = this.#tokens;
+    if (buf && this.#n + tokens.length > this.cap) { buf = this.#tokens = null; this.#ends = []; }
+    if (buf && this.#n + tokens.length > buf.length) {
+      const bigger = new Int32Array(Math.min(this.cap, Math.max(buf.length * 2, this.#n + tokens.length)));
+      bigger.set(buf.subarray(0, this.#n));
+      buf = this.#tokens = bigger;
+    }
+    let n = this.#n;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i];
+      let id = index.get(t);
+      if (id === undefined) { id = this.words.length; index.set(t, id); this.words.push(t); counts.push(0); }
+      counts[id]++;
+      if (buf) buf[n++] = id;
+    }
+    if (buf) { this.#n = n; this.#ends.push(n); }
+    this.totalWords += tokens.length;
+  }
+
+  /** Counts in first-seen order. */
+  countMap(): Map<string, number> {
+    const m = new Map<string, number>();
+    this.words.forEach((w, i) => m.set(w, this.counts[i]));
+    return m;
+  }
+
+  /** The recorded corpus in final vocabulary ids (OOV dropped), or null if it did not fit. */
+  finish(finalIndex: Map<string, number>): CachedCorpus | null {
+    const buf = this.#tokens;
+    if (!buf) return null;
+    const remap = new Int32Array(this.words.length);
+    this.words.forEach((w, i) => { remap[i] = finalIndex.get(w) ?? -1; });
+    const ids = new Int32Array(this.#n);
+    const ends = new Int32Array(this.#ends.length), raw = new Int32Array(this.#ends.length);
+    let k = 0, start = 0;
+    this.#ends.forEach((end, s) => {
+      for (let i = start; i < end; i++) { const id = remap[buf[i]]; if (id >= 0) ids[k++] = id; }
+      ends[s] = k;
+      raw[s] = end - start;
+      start = end;
+    });
+    this.#tokens = null;
+    this.counts = [];
+    return { ids: ids.slice(0, k), ends, raw };
+  }
+}
+
+export interface CachedCorpus {
+  ids: Int32Array;
+  /** End offset in ids of each sentence. */
+  ends: Int32Array;
+  /** Raw token count of each sentence. */
+  raw: Int32Array;
+}
+
+/** Batches of about `batchWords` corpus tokens, from the recorded ids or by streaming the source. */
+export async function* batches(source: CorpusSource, cached: CachedCorpus | null, index: Map<string, number>, batchWords: number): AsyncGenerator<Batch> {
+  if (cached) {
+    const ends = new Int32Array(MAX_SENTENCE + batchWords);
+    const S = cached.ends.length;
+    let s = 0, start = 0;
+    while (s < S) {
+      let raw = 0, count = 0;
+      const first = start;
+      while (s < S && raw < batchWords) {
+        raw += cached.raw[s];
+        ends[count++] = cached.ends[s] - first;
+        start = cached.ends[s];
+        s++;
+      }
+      yield { ids: cached.ids.subarray(first, start), n: start - first, ends, count, raw };
+    }
+    return;
+  }
+  const cap = batchWords + MAX_SENTENCE;
+  const ids = new Int32Array(cap), ends = new Int32Array(cap);
+  let n = 0, count = 0, raw = 0;
+  for await (const s of sentences(source)) {
+    for (let i = 0; i < s.length; i++) {
+      const id = index.get(s[i]);
+      if (id !== undefined) ids[n++] = id;
+    }
+    raw += s.length;
+    ends[count++] = n;
+    if (raw >= batchWords) { yield { ids, n, ends, count, raw }; n = 0; count = 0; raw = 0; }
+  }
+  if (count > 0) yield { ids, n, ends, count, raw };
+}

@@ -6,7 +6,7 @@
 import { SeqwasmError, ErrorCode } from '../errors.js';
 import { Backend, type Build } from '../core/backend.js';
 import type { Word2Vec, Progress } from './word2vec.js';
-import { sentences, type CorpusSource, MAX_SENTENCE } from './corpus.js';
+import { batches, type CorpusSource, MAX_SENTENCE } from './corpus.js';
 
 const FILES: Record<Build, string> = { simd: 'seqwasm-shared.wasm', relaxed: 'seqwasm-shared-relaxed.wasm' };
 const modules = new WeakMap<Backend, { module: WebAssembly.Module; memory: WebAssembly.Memory }>();
@@ -134,37 +134,22 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
     onProgress({ epoch, epochs, wordsDone: done, wordsTotal: total, wordsPerSec: wps, alpha, loss,
       lossPerPrediction: preds > 0 ? loss / preds : 0, etaSeconds: wps > 0 ? (total - done) / wps : Infinity });
   };
-  const index = vocab.index;
-  const ids = new Int32Array(cap), ends = new Int32Array(cap);
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      let nw = 0, count = 0, raw = 0;
-      const flush = async () => {
-        if (count === 0 && raw === 0) return;
+      for await (const b of batches(corpus, model.cachedFor(corpus), vocab.index, BATCH_WORDS)) {
         await waitFor(() => freeSlots.length > 0);
         const slot = freeSlots.shift()!;
         const m32 = new Int32Array(k.memory.buffer);
-        m32.set(ids.subarray(0, nw), slots[slot].words >> 2);
-        m32.set(ends.subarray(0, count), slots[slot].ends >> 2);
-        const a0 = alphaAt(done), a1 = alphaAt(done + raw);
-        queue.push({ slot, count, a0, a1 });
+        m32.set(b.ids.subarray(0, b.n), slots[slot].words >> 2);
+        m32.set(b.ends.subarray(0, b.count), slots[slot].ends >> 2);
+        const a0 = alphaAt(done), a1 = alphaAt(done + b.raw);
+        queue.push({ slot, count: b.count, a0, a1 });
         dispatch();
-        done += raw;
+        done += b.raw;
         alpha = a1;
-        nw = 0; count = 0; raw = 0;
         const now = performance.now();
         if (onProgress && now - lastReport >= interval) { lastReport = now; report(epoch); }
-      };
-      for await (const s of sentences(corpus)) {
-        for (let i = 0; i < s.length; i++) {
-          const id = index.get(s[i]);
-          if (id !== undefined) ids[nw++] = id;
-        }
-        raw += s.length;
-        ends[count++] = nw;
-        if (raw >= BATCH_WORDS) await flush();
       }
-      await flush();
       if (epoch === epochs - 1) await waitFor(() => freeSlots.length === nSlots);
       report(epoch);
     }

@@ -4,7 +4,7 @@ import { SeqwasmError, ErrorCode, describe } from '../errors.js';
 import type { Backend } from '../core/backend.js';
 import { getBackend } from '../core/init.js';
 import { Vocabulary, WordCounter, type VocabOptions } from './vocab.js';
-import { sentences, checkSource, type CorpusSource, MAX_SENTENCE } from './corpus.js';
+import { sentences, checkSource, batches, RecordingCounter, type CachedCorpus, type CorpusSource, MAX_SENTENCE } from './corpus.js';
 import { ModelMemory, type ModelShape } from './context.js';
 import { KeyedVectors } from './keyed_vectors.js';
 
@@ -60,6 +60,12 @@ export interface Word2VecOptions extends VocabOptions {
   /** Milliseconds between progress calls (default 500). */
   progressInterval?: number;
   backend?: Backend;
+  /**
+   * Keep the corpus as token ids (4 bytes a token) after the counting pass, so epochs do not
+   * re-read the text, when it has at most this many tokens (default 2^26 ≈ 67M tokens, 256 MB;
+   * 0: always stream). Larger corpora stream from the source every epoch.
+   */
+  cacheTokens?: number;
   /** Testing only: exact sigmoid instead of word2vec.c's table. */
   exactSigmoid?: boolean;
 }
@@ -88,6 +94,9 @@ export class Word2Vec {
   /** Every corpus token (before minCount and subsampling), from the vocabulary pass. */
   corpusWords = 0;
   memory: ModelMemory | null = null;
+  /** The corpus as token ids, recorded by the counting pass (see cacheTokens). */
+  cached: CachedCorpus | null = null;
+  cachedSource: CorpusSource | null = null;
   #wv: KeyedVectors | null = null;
 
   constructor(options: Word2VecOptions = {}) {
@@ -145,10 +154,20 @@ export class Word2Vec {
     } else {
       if (corpus === undefined) throw new SeqwasmError(ErrorCode.badArgument, 'buildVocab needs a corpus (or the vocabulary option)');
       checkSource(corpus, 1);
-      const counter = new WordCounter(o.maxVocabSize ?? Infinity);
-      for await (const s of sentences(corpus)) counter.add(s);
-      this.vocab = Vocabulary.fromCounts(counter.counts, o);
-      this.corpusWords = counter.totalWords;
+      const cap = o.cacheTokens ?? 2 ** 26;
+      if (o.maxVocabSize === undefined && cap > 0) {
+        const counter = new RecordingCounter(cap);
+        for await (const s of sentences(corpus)) counter.add(s);
+        this.vocab = Vocabulary.fromCounts(counter.countMap(), o);
+        this.corpusWords = counter.totalWords;
+        this.cached = counter.finish(this.vocab.index);
+        this.cachedSource = corpus;
+      } else {
+        const counter = new WordCounter(o.maxVocabSize ?? Infinity);
+        for await (const s of sentences(corpus)) counter.add(s);
+        this.vocab = Vocabulary.fromCounts(counter.counts, o);
+        this.corpusWords = counter.totalWords;
+      }
     }
     await this.#allocate();
     return this.vocab;
@@ -202,13 +221,11 @@ export class Word2Vec {
     const cap = BATCH_WORDS + MAX_SENTENCE;
     const wordsPtr = this.backend.allocator.alloc(cap * 4);
     const endsPtr = this.backend.allocator.alloc(cap * 4);
-    const index = vocab.index;
     const t0 = performance.now();
     let lastReport = t0;
     const interval = o.progressInterval ?? 500;
     let done = 0, loss = 0, predictions = 0;
     const alphaAt = (w: number) => Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (w / Math.max(1, total)));
-    const ids = new Int32Array(cap), ends = new Int32Array(cap);
     let alpha = o.alpha;
     const report = (epoch: number) => {
       const [l, n] = mem.lossOf(mem.ctx, true);
@@ -221,30 +238,17 @@ export class Word2Vec {
     };
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
-        let n = 0, count = 0, raw = 0;
-        const flush = () => {
-          if (count === 0 && raw === 0) return;
-          const a0 = alphaAt(done), a1 = alphaAt(done + raw);
+        for await (const b of batches(corpus, this.cachedFor(corpus), vocab.index, BATCH_WORDS)) {
+          const a0 = alphaAt(done), a1 = alphaAt(done + b.raw);
           const mem32 = new Int32Array(k.memory.buffer);
-          mem32.set(ids.subarray(0, n), wordsPtr >> 2);
-          mem32.set(ends.subarray(0, count), endsPtr >> 2);
-          k.w2vTrainBatch(mem.ctx, wordsPtr, endsPtr, count, a0, a1);
-          done += raw;
+          mem32.set(b.ids.subarray(0, b.n), wordsPtr >> 2);
+          mem32.set(b.ends.subarray(0, b.count), endsPtr >> 2);
+          k.w2vTrainBatch(mem.ctx, wordsPtr, endsPtr, b.count, a0, a1);
+          done += b.raw;
           alpha = a1;
-          n = 0; count = 0; raw = 0;
           const now = performance.now();
           if (onProgress && now - lastReport >= interval) { lastReport = now; report(epoch); }
-        };
-        for await (const s of sentences(corpus)) {
-          for (let i = 0; i < s.length; i++) {
-            const id = index.get(s[i]);
-            if (id !== undefined) ids[n++] = id;
-          }
-          raw += s.length;
-          ends[count++] = n;
-          if (raw >= BATCH_WORDS) flush();
         }
-        flush();
         report(epoch);
       }
     } finally {
@@ -254,6 +258,11 @@ export class Word2Vec {
     this.#wv?.invalidate();
     const seconds = (performance.now() - t0) / 1000;
     return { loss, predictions, seconds, wordsPerSec: done / seconds };
+  }
+
+  /** The recorded ids when `corpus` is the source they were recorded from. */
+  cachedFor(corpus: CorpusSource): CachedCorpus | null {
+    return this.cached && corpus === this.cachedSource ? this.cached : null;
   }
 
   /** Frees the model's wasm memory. */
