@@ -14,6 +14,10 @@ const commands: Record<string, Command> = {
     summary: 'score translations with BLEU, chrF and TER as sacreBLEU does (seqwasm bleu --help)',
     run: async (argv, io) => (await import('./cli/bleu.js')).bleuCommand(argv, io),
   },
+  word2vec: {
+    summary: "train word vectors with word2vec.c's options, or query them (seqwasm word2vec --help)",
+    run: async (argv, io) => (await import('./cli/word2vec.js')).word2vecCommand(argv, io),
+  },
   bench: {
     summary: "time seqwasm's own workloads (GEMM, GEMV) on each build this runtime runs",
     run: async (argv, io) => (await import('./cli/bench.js')).benchCommand(argv, io),

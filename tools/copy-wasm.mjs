@@ -3,5 +3,5 @@
 import { copyFileSync, chmodSync, mkdirSync } from 'node:fs';
 
 mkdirSync('dist', { recursive: true });
-for (const file of ['seqwasm.wasm', 'seqwasm-relaxed.wasm']) copyFileSync(`build/${file}`, `dist/${file}`);
+for (const file of ['seqwasm.wasm', 'seqwasm-relaxed.wasm', 'seqwasm-shared.wasm', 'seqwasm-shared-relaxed.wasm']) copyFileSync(`build/${file}`, `dist/${file}`);
 chmodSync('dist/cli.js', 0o755);
