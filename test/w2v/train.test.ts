@@ -242,3 +242,18 @@ describe('w2v threads (Hogwild over a shared memory)', () => {
     m.dispose();
   });
 });
+
+describe('w2v token cache', () => {
+  it('training from the recorded token ids equals streaming the source, bit for bit', async () => {
+    const run = async (cacheTokens: number) => {
+      const m = await Word2Vec.train(() => corpus(), { backend: builds[0], model: 'cbow', vectorSize: 8, minCount: 2, epochs: 2, cacheTokens });
+      expect(m.cached === null).toBe(cacheTokens < 2400);
+      const v = m.wv.vectors.slice();
+      m.dispose();
+      return v;
+    };
+    const a = await run(0), b = await run(1 << 20), c = await run(100); // 100: too small, streams
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(c)).toEqual(Array.from(a));
+  });
+});
