@@ -92,20 +92,20 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
   for (let s = 0; s < nSlots; s++) slots.push({ words: backend.allocator.alloc(cap * 4), ends: backend.allocator.alloc(cap * 4) });
   const workers = ctxs.map((ctx) => new Worker(WORKER, { eval: true, workerData: { module: shared.module, memory: shared.memory, ctx } }));
   const freeSlots: number[] = slots.map((_, i) => i);
-  const idle: number[] = workers.map((_, i) => i);
-  const queue: Array<{ slot: number; count: number; a0: number; a1: number }> = [];
+  // Jobs go to a worker as soon as they are filled (each worker has at most two queued in its
+  // message port), so a worker starts its next batch without waiting for the main thread.
+  const inflight = workers.map(() => 0);
   let waiters: Array<() => void> = [];
   let failure: unknown = null;
   const wake = () => { const w = waiters; waiters = []; for (const f of w) f(); };
-  const dispatch = () => {
-    while (idle.length > 0 && queue.length > 0) {
-      const wi = idle.shift()!, job = queue.shift()!;
-      workers[wi].postMessage({ slot: job.slot, words: slots[job.slot].words, ends: slots[job.slot].ends, count: job.count, a0: job.a0, a1: job.a1 });
-      (workers[wi] as unknown as { busy: number }).busy = job.slot;
-    }
+  const post = (job: { slot: number; count: number; a0: number; a1: number }) => {
+    let wi = 0;
+    for (let i = 1; i < workers.length; i++) if (inflight[i] < inflight[wi]) wi = i;
+    inflight[wi]++;
+    workers[wi].postMessage({ slot: job.slot, words: slots[job.slot].words, ends: slots[job.slot].ends, count: job.count, a0: job.a0, a1: job.a1 });
   };
   workers.forEach((w, wi) => {
-    w.on('message', (slot: number) => { freeSlots.push(slot); idle.push(wi); dispatch(); wake(); });
+    w.on('message', (slot: number) => { inflight[wi]--; freeSlots.push(slot); wake(); });
     w.on('error', (e) => { failure = e; wake(); });
   });
   const waitFor = async (cond: () => boolean) => {
@@ -143,8 +143,7 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
         m32.set(b.ids.subarray(0, b.n), slots[slot].words >> 2);
         m32.set(b.ends.subarray(0, b.count), slots[slot].ends >> 2);
         const a0 = alphaAt(done), a1 = alphaAt(done + b.raw);
-        queue.push({ slot, count: b.count, a0, a1 });
-        dispatch();
+        post({ slot, count: b.count, a0, a1 });
         done += b.raw;
         alpha = a1;
         const now = performance.now();
