@@ -98,11 +98,17 @@ async function train(o: Opts, io: CliIO): Promise<number> {
   }
   const quiet = o.has('quiet');
   const backend = await createBackend();
+  let threads = num(o, 'threads', Math.min(12, availableParallelism()));
+  if (threads > 1 && !o.has('threads')) {
+    // The default uses threads only where the shared-memory build is installed.
+    const { sharedBuildAvailable } = await import('../w2v/threads.js');
+    if (!(await sharedBuildAvailable(backend.build))) threads = 1;
+  }
   const alpha = o.has('alpha') ? num(o, 'alpha', 0, false) : undefined;
   const model = new Word2Vec({
     backend, model: cbow ? 'cbow' : 'skipgram', vectorSize: num(o, 'size', 100), window: num(o, 'window', 5),
     sample: num(o, 'sample', 1e-3, false), hs: num(o, 'hs', 0) !== 0, negative: num(o, 'negative', 5),
-    threads: num(o, 'threads', Math.min(12, availableParallelism())), epochs: num(o, 'iter', 5), minCount: num(o, 'min-count', 5),
+    threads, epochs: num(o, 'iter', 5), minCount: num(o, 'min-count', 5),
     alpha, minAlpha: o.has('min-alpha') ? num(o, 'min-alpha', 0, false) : undefined, seed: num(o, 'seed', 1),
     maxFinalVocab: o.has('max-final-vocab') ? num(o, 'max-final-vocab', 0) : undefined, vocabulary,
   });

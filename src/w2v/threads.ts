@@ -16,6 +16,17 @@ export function threadsSupported(): boolean {
   return typeof SharedArrayBuffer !== 'undefined' && typeof process !== 'undefined' && !!process.versions?.node;
 }
 
+/** Whether the shared-memory build is where createSharedBackend looks for it. */
+export async function sharedBuildAvailable(build: Build): Promise<boolean> {
+  if (!threadsSupported()) return false;
+  const { access } = await import('node:fs/promises');
+  const { fileURLToPath } = await import('node:url');
+  for (const rel of [`../${FILES[build]}`, `../../build/${FILES[build]}`]) {
+    try { await access(fileURLToPath(new URL(rel, import.meta.url))); return true; } catch { /* next */ }
+  }
+  return false;
+}
+
 /** A backend over a shared memory, from the shared-memory build of the given flavour. */
 export async function createSharedBackend(build: Build): Promise<Backend> {
   if (!threadsSupported()) throw new SeqwasmError(ErrorCode.badArgument, 'threads > 1 needs Node (worker_threads and SharedArrayBuffer)');
