@@ -39,6 +39,20 @@ describe('seqwasm word2vec', () => {
     expect(readFileSync(join(d, 'v2.txt'), 'utf8').split('\n')[0]).toBe('8 8');
   });
 
+  it('query: analogies and evaluations on gensim\'s fixture vectors', async () => {
+    const v = new URL('../fixtures/w2v/small.bin', import.meta.url).pathname;
+    const a = io();
+    expect(await word2vecCommand(['query', '-vectors', v, '-analogy', 'man', 'king', 'woman', '-topn', '5'], a)).toBe(0);
+    // gensim: most_similar(positive=['king', 'woman'], negative=['man'], topn=5)[0] = emperor
+    expect(a.out[0]).toMatch(/^emperor\t0\.9713/);
+    const b = io();
+    expect(await word2vecCommand(['query', '-vectors', v, '-eval-pairs', '/work/shared/data/wordsim353.tsv',
+      '-eval-analogies', '/work/shared/data/questions-words.txt', '-restrict', '3000'], b)).toBe(0);
+    const out = b.out.join('');
+    expect(out).toMatch(/Total accuracy\s+5\.05%  \(49\/970\)/);
+    expect(out).toMatch(/spearman 0\.5275/);
+  });
+
   it('bad options are errors with a message, not exceptions', async () => {
     const a = io();
     expect(await word2vecCommand(['train', '-train', 'x'], a)).toBe(1);

@@ -211,6 +211,15 @@ describe('w2v vocabulary', () => {
     expect(w.words).toEqual(['b']);
   });
 
+  it('maxVocabSize prunes rare words while counting (gensim\'s prune_vocab)', async () => {
+    const lines = [['a', 'a', 'a', 'b', 'c'], ['a', 'd', 'e', 'b'], ['f', 'g', 'a']];
+    const m = new Word2Vec({ backend: builds[0], minCount: 1, maxVocabSize: 3, vectorSize: 4 });
+    await m.buildVocab(lines);
+    expect(m.vocab!.words[0]).toBe('a');
+    expect(m.vocab!.size).toBeLessThan(7);
+    expect(m.corpusWords).toBe(12);
+  });
+
   it('Huffman codes are prefix-free and frequent words get short codes', () => {
     const v = new Vocabulary(['a', 'b', 'c', 'd', 'e'], [40, 30, 15, 10, 5]);
     const h = v.huffman();
