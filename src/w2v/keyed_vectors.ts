@@ -198,14 +198,17 @@ export class KeyedVectors {
   /** A word's unit vector in float64. */
   unit(word: string | number): Float64Array {
     const i = typeof word === 'number' ? word : this.#id(word);
+    const n = this.norms[i]; // first: it may allocate (and grow memory, detaching views)
     const v = this.vectors.subarray(i * this.dim, (i + 1) * this.dim);
-    const n = this.norms[i];
     const out = new Float64Array(this.dim);
     for (let k = 0; k < this.dim; k++) out[k] = n > 0 ? Math.fround(v[k] / n) : v[k];
     return out;
   }
 
-  /** Scores of every row (or the first `rows`) against q: dot(vectors[i], q) (wasm). */
+  /**
+   * Scores of every row (or the first `rows`) against q: dot(vectors[i], q) (wasm). The result
+   * is a view of wasm memory: use it before anything else allocates.
+   */
   #dots(q: ArrayLike<number>, rows = this.size): Float32Array {
     const k = this.backend.kernels;
     if (!this.#scratch) this.#scratch = this.backend.allocator.alloc((this.dim + this.size) * 4 + 16);
@@ -261,8 +264,9 @@ export class KeyedVectors {
   }
 
   #cosines(q: ArrayLike<number>, rows: number): Float32Array {
-    const dots = this.#dots(q, rows);
+    // Norms first: computing them allocates, which may grow memory and detach a view.
     const norms = this.norms;
+    const dots = this.#dots(q, rows);
     const out = new Float32Array(rows);
     for (let i = 0; i < rows; i++) out[i] = dots[i] / norms[i];
     return out;

@@ -205,3 +205,19 @@ describe('bad training input', () => {
     expect(Array.from(a.wv.vectors)).toEqual(Array.from(c.wv.vectors));
   });
 });
+
+describe('KeyedVectors on a fresh backend', () => {
+  it('queries before norms were computed (memory growth must not detach results)', async () => {
+    const { createBackend } = await import('../../src/node.js');
+    for (let extra = 0; extra < 8; extra++) {
+      const b = await createBackend({ build: 'simd' });
+      // Fill memory up to its end in varying amounts, so the norms allocation has to grow it.
+      const free = b.memoryBytes - b.liveBytes - 4096 * extra - 200000;
+      if (free > 0) b.allocator.alloc(free);
+      const kv = KeyedVectors.fromBytes(fx('small.bin'), { binary: true, backend: b });
+      const r = kv.mostSimilar({ positive: 'king', topn: 3 });
+      expect(r[0][0]).toBe('philip');
+      expect(Number.isFinite(r[0][1])).toBe(true);
+    }
+  });
+});
