@@ -15,5 +15,6 @@ export { RNNCell, GRUCell, LSTMCell, type CellOptions } from './nn/cells.js';
 export { Linear, Embedding, Dropout } from './nn/layers.js';
 export * from './train/index.js';
 export * as metrics from './metrics/index.js';
+export * from './w2v/index.js';
 export { LanguageModel, sampleLogits, type LanguageModelOptions, type FitOptions, type GenerateOptions } from './models/language-model.js';
 export const VERSION = '0.1.0';
