@@ -9,3 +9,4 @@ export * from './recurrent';
 export * from './optim';
 export * from './w2v';
 export * from './embedding';
+export * from './attention';

@@ -5,6 +5,8 @@
 import type { OptimKernels } from '../train/kernels.js';
 import type { W2vKernels } from '../w2v/kernels.js';
 import type { RecurrentKernels } from '../nn/kernels.js';
+import type { AttentionKernels } from '../nn/attention-kernels.js';
+import { attentionKernelNames } from '../nn/attention-kernels.js';
 import { optimKernelNames } from '../train/kernels.js';
 import { w2vKernelNames } from '../w2v/kernels.js';
 import { recurrentKernelNames } from '../nn/kernels.js';
@@ -12,7 +14,7 @@ import { recurrentKernelNames } from '../nn/kernels.js';
 type Ptr = number;
 
 /** Every export of the module. Each concern's kernels are declared beside the code using them. */
-export interface Kernels extends RecurrentKernels, OptimKernels, W2vKernels {
+export interface Kernels extends RecurrentKernels, AttentionKernels, OptimKernels, W2vKernels {
   memory: WebAssembly.Memory;
   heapBase(): Ptr;
   isRelaxedBuild(): number;
@@ -54,7 +56,7 @@ export interface Kernels extends RecurrentKernels, OptimKernels, W2vKernels {
 
 /** Names every module must export; checked once at load so a stale .wasm fails clearly. */
 export const kernelNames: readonly string[] = [
-  ...recurrentKernelNames, ...optimKernelNames, ...w2vKernelNames,
+  ...recurrentKernelNames, ...attentionKernelNames, ...optimKernelNames, ...w2vKernelNames,
   'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'gemv', 'dot', 'axpy',
   'scale', 'fill', 'copy', 'sigmoidForward', 'sigmoidBackward', 'tanhForward', 'tanhBackward',
   'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',
