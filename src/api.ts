@@ -12,7 +12,7 @@ export { Module, type StateDict, type StateEntry } from './nn/module.js';
 export { Parameter } from './nn/parameter.js';
 export { RNN, GRU, LSTM, RecurrentBase, type RecurrentOptions, type RecurrentMode, type ForwardOptions, type ForwardResult, type BackwardResult } from './nn/recurrent.js';
 export { RNNCell, GRUCell, LSTMCell, type CellOptions } from './nn/cells.js';
-export { Linear, Embedding, Dropout } from './nn/layers.js';
+export { Linear, Embedding, Dropout, type VectorSource, type PretrainedOptions, type Coverage } from './nn/layers.js';
 export * from './train/index.js';
 export * as metrics from './metrics/index.js';
 export * from './w2v/index.js';

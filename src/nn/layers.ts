@@ -88,6 +88,30 @@ export class Linear extends Module {
   }
 }
 
+/** Any source of pretrained word vectors (KeyedVectors is one). */
+export interface VectorSource {
+  readonly dim: number;
+  has(word: string): boolean;
+  get(word: string): Float32Array;
+}
+
+export interface PretrainedOptions {
+  /** Keep the vectors fixed during training (default true, as torch's from_pretrained). */
+  freeze?: boolean;
+  paddingIdx?: number | null;
+  /** Also look a word up in lower case when its exact form is missing. */
+  lowercaseFallback?: boolean;
+}
+
+/** How much of a vocabulary pretrained vectors covered. */
+export interface Coverage {
+  total: number;
+  found: number;
+  ratio: number;
+  /** Words that kept a random N(0, 1) row (the padding row, if any, is zero and not listed). */
+  missing: string[];
+}
+
 /** A lookup table of vectors, as torch.nn.Embedding (weights N(0, 1); the padding row zero). */
 export class Embedding extends Module {
   readonly weight;
@@ -107,6 +131,39 @@ export class Embedding extends Module {
     this.ws = new Workspace(backend);
     backend.kernels.randNormal(this.weight.value.ptr, this.weight.value.size, backend.rngState, 0, 1);
     if (paddingIdx !== null) this.weight.value.data.fill(0, paddingIdx * embeddingDim, (paddingIdx + 1) * embeddingDim);
+  }
+
+  /**
+   * An embedding whose row i is the pretrained vector of vocabulary[i] (transfer learning).
+   * Rows of words the source lacks stay N(0, 1), like a fresh Embedding's, and are reported.
+   */
+  static fromPretrained(source: VectorSource, vocabulary: readonly string[], options: PretrainedOptions = {},
+                        backend: Backend = getBackend()): { embedding: Embedding; coverage: Coverage } {
+    const { freeze = true, paddingIdx = null, lowercaseFallback = false } = options;
+    if (!Array.isArray(vocabulary) || vocabulary.length === 0 || vocabulary.some((w) => typeof w !== 'string')) {
+      throw new SeqwasmError(ErrorCode.badArgument, `vocabulary must be a non-empty array of strings, received ${describe(vocabulary)}`);
+    }
+    const embedding = new Embedding(vocabulary.length, positiveInt(source?.dim, 'source.dim'), { paddingIdx }, backend);
+    const weights = embedding.weight.value;
+    const missing: string[] = [];
+    let found = 0;
+    vocabulary.forEach((word, i) => {
+      if (i === paddingIdx) return;
+      const key = source.has(word) ? word : lowercaseFallback && source.has(word.toLowerCase()) ? word.toLowerCase() : null;
+      if (key === null) {
+        missing.push(word);
+        return;
+      }
+      const v = source.get(key);
+      if (v.length !== embedding.embeddingDim) {
+        throw new SeqwasmError(ErrorCode.badSize, `vector of ${JSON.stringify(key)} has ${v.length} values, expected ${embedding.embeddingDim} (source.dim)`);
+      }
+      weights.data.set(v, i * embedding.embeddingDim);
+      found++;
+    });
+    embedding.weight.requiresGrad = !freeze;
+    const total = vocabulary.length - (paddingIdx === null ? 0 : 1);
+    return { embedding, coverage: { total, found, ratio: total === 0 ? 0 : found / total, missing } };
   }
 
   /** ids: int32 tensor or nested integer arrays of any shape; returns (...ids.shape, dim). */
