@@ -1,34 +1,27 @@
 // Next-token prediction: Embedding → recurrent stack → Linear, trained with masked softmax
-// cross-entropy and BPTT; `generate` samples continuations (greedy, temperature, top-k, top-p).
+// cross-entropy by the shared loop in trainer.ts, either on separate sequences (full BPTT) or on
+// one long token stream cut into chunks of `bptt` steps (truncated BPTT: the state is carried
+// from chunk to chunk, the gradient is not). `generate` samples continuations (greedy,
+// temperature, top-k, top-p).
 import { SeqwasmError, ErrorCode, describe } from '../errors.js';
 import type { Backend } from '../core/backend.js';
+import type { Tensor } from '../core/tensor.js';
 import { getBackend } from '../core/init.js';
-import { Module } from '../nn/module.js';
-import { Embedding, Linear } from '../nn/layers.js';
-import { RecurrentBase } from '../nn/recurrent.js';
-import { Workspace } from '../nn/workspace.js';
-import { softmaxCrossEntropy, softmaxCrossEntropyBackward } from '../ops/softmax.js';
-import { Adam } from '../train/optim.js';
-import { clipGradNorm } from '../train/clip.js';
+import { Linear } from '../nn/layers.js';
+import { RecurrentModel, IGNORE, inEval, type RecurrentModelOptions } from './base.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
-export interface LanguageModelOptions {
-  vocabSize: number;
-  embeddingDim?: number;
-  hiddenSize?: number;
-  numLayers?: number;
-  cell?: 'LSTM' | 'GRU' | 'RNN_TANH';
-  dropout?: number;
-}
+export interface LanguageModelOptions extends Omit<RecurrentModelOptions, 'bidirectional'> {}
 
-export interface FitOptions {
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
-  /** Clip the global gradient norm to this (default 5; 0 turns clipping off). */
-  clipNorm?: number;
-  seed?: number;
-  /** Called after every batch. */
-  onProgress?: (p: { epoch: number; batch: number; batches: number; loss: number; tokensPerSecond: number }) => void;
+export interface FitOptions extends TrainOptions {
+  /**
+   * Truncated BPTT: treat the data as one token stream (a flat array, or the sequences joined),
+   * laid out as `batchSize` parallel streams and cut into chunks of this many steps, in order;
+   * the state is carried across chunks and the gradient stops at each cut.
+   */
+  bptt?: number;
+  /** Held-out data in the same form as the training data, instead of validationSplit. */
+  validationData?: readonly number[][] | readonly number[];
 }
 
 export interface GenerateOptions {
@@ -42,171 +35,206 @@ export interface GenerateOptions {
   seed?: number;
 }
 
-export class LanguageModel extends Module {
-  readonly vocabSize: number;
-  readonly embedding: Embedding;
-  readonly rnn: RecurrentBase;
+/** A chunk of a batchified stream: rows [start, start+len) of each of the B columns. */
+interface Chunk { stream: Int32Array; B: number; N: number; start: number; len: number }
+
+export class LanguageModel extends RecurrentModel {
   readonly head: Linear;
-  private readonly ws: Workspace;
+  /** Truncated BPTT: whether the carried state holds the previous chunk's final state. */
+  private carried = false;
 
   constructor(options: LanguageModelOptions, backend: Backend = getBackend()) {
-    super(backend);
-    const { vocabSize, embeddingDim = 32, hiddenSize = 128, numLayers = 1, cell = 'LSTM', dropout = 0 } = options ?? ({} as LanguageModelOptions);
-    if (!Number.isInteger(vocabSize) || vocabSize < 2) {
-      throw new SeqwasmError(ErrorCode.badArgument, `vocabSize must be an integer ≥ 2, received ${describe(vocabSize)}`);
+    if (options && (options as { bidirectional?: boolean }).bidirectional) {
+      throw new SeqwasmError(ErrorCode.badArgument, 'a LanguageModel reads left to right: bidirectional must be false');
     }
-    this.vocabSize = vocabSize;
-    this.embedding = new Embedding(vocabSize, embeddingDim, {}, backend);
-    this.rnn = new RecurrentBase(cell, { inputSize: embeddingDim, hiddenSize, numLayers, dropout }, backend);
-    this.head = new Linear(hiddenSize, vocabSize, {}, backend);
-    this.adopt('embedding.', this.embedding);
-    this.adopt('rnn.', this.rnn);
+    super({ ...options, bidirectional: false }, { bidirectional: false, hiddenSize: 128, embeddingDim: 32 }, backend);
+    this.head = new Linear(this.rnn.hiddenSize, this.vocabSize, {}, backend);
     this.adopt('head.', this.head);
-    this.ws = new Workspace(backend);
   }
 
-  override train(mode = true): this {
-    super.train(mode);
-    this.rnn.train(mode);
-    return this;
+  private isStream(data: unknown): data is readonly number[] {
+    return Array.isArray(data) && data.length > 0 && !Array.isArray(data[0]);
   }
 
-  private checkSequence(seq: readonly number[], i: number): void {
-    if (!Array.isArray(seq) || seq.length < 2) {
-      throw new SeqwasmError(ErrorCode.badArgument, `sequence ${i} must be an array of at least 2 token ids, received ${describe(seq)}`);
-    }
-    for (const id of seq) {
-      if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) {
-        throw new SeqwasmError(ErrorCode.outOfRange, `sequence ${i} holds token id ${describe(id)}: expected 0 ≤ id < ${this.vocabSize}`);
-      }
-    }
-  }
-
-  /** Mean cross-entropy of a batch; with `learn`, also backpropagates (gradients added). */
-  private batchLoss(batch: readonly number[][], learn: boolean): { loss: number; tokens: number } {
+  /** Mean next-token cross-entropy of a batch of sequences; with `learn`, gradients added. */
+  private runSequences(batch: readonly (readonly number[])[], learn: boolean): StepResult {
     const B = batch.length;
-    const T = Math.max(...batch.map((s) => s.length)) - 1;
+    const lengths = batch.map((s) => s.length - 1);
+    const T = Math.max(...lengths);
+    const targets = this.ws.get('targets', [T * B], 'int32');
+    const tv = targets.data as Int32Array;
+    for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) tv[t * B + b] = t < lengths[b] ? batch[b][t + 1] : IGNORE;
+    const { output } = this.encode(batch, lengths, T);
+    return this.head_(output, targets, T, B, learn, null);
+  }
+
+  private head_(output: Tensor, targets: Tensor, T: number, B: number, learn: boolean, dhN: Tensor | null): StepResult {
+    const V = this.vocabSize;
+    const logits = this.head.forward(output);
+    const r = this.crossEntropy(logits, targets, T * B, V, learn);
+    if (learn) this.encodeBackward(this.head.backward(r.dLogits!.view([T, B, V])), dhN ?? undefined);
+    return { loss: r.loss, count: r.count, correct: r.correct };
+  }
+
+  /** Lays a stream out as B columns of N+1 tokens (the last of a column is only a target). */
+  private static batchify(stream: Int32Array, batchSize: number, bptt: number): Chunk[] {
+    const B = Math.max(1, Math.min(batchSize, stream.length - 1));
+    const N = Math.floor((stream.length - 1) / B);
+    const chunks: Chunk[] = [];
+    for (let start = 0; start < N; start += bptt) chunks.push({ stream, B, N, start, len: Math.min(bptt, N - start) });
+    return chunks;
+  }
+
+  /** One chunk of truncated BPTT: starts from the carried state, and carries its final state on. */
+  private runChunk(c: Chunk, learn: boolean): StepResult {
+    const { stream, B, N, start, len: T } = c;
+    const L = this.rnn.numLayers, H = this.rnn.hiddenSize, k = this.backend.kernels;
     const ids = this.ws.get('ids', [T, B], 'int32');
     const targets = this.ws.get('targets', [T * B], 'int32');
-    const idv = ids.data as Int32Array, tv = targets.data as Int32Array;
+    const iv = ids.data as Int32Array, tv = targets.data as Int32Array;
     for (let t = 0; t < T; t++) {
       for (let b = 0; b < B; b++) {
-        const s = batch[b];
-        idv[t * B + b] = t < s.length - 1 ? s[t] : 0;
-        tv[t * B + b] = t < s.length - 1 ? s[t + 1] : -100;
+        const p = b * N + start + t;
+        iv[t * B + b] = stream[p];
+        tv[t * B + b] = stream[p + 1];
       }
+    }
+    const h = this.ws.get('carryH', [L, B, H]);
+    const cc = this.rnn.mode === 'LSTM' ? this.ws.get('carryC', [L, B, H]) : undefined;
+    if (!this.carried) {
+      k.fill(h.size, 0, h.ptr);
+      if (cc) k.fill(cc.size, 0, cc.ptr);
     }
     const emb = this.embedding.forward(ids);
-    const { output } = this.rnn.forward(emb, { lengths: batch.map((s) => s.length - 1) });
-    const logits = this.head.forward(output);
-    const { loss, probs, count } = softmaxCrossEntropy(logits.view([T * B, this.vocabSize]), targets);
-    if (learn) {
-      const dLogits = this.ws.zeros('dLogits', [T * B, this.vocabSize]);
-      softmaxCrossEntropyBackward(probs, targets, { dlogits: dLogits });
-      const dOut = this.head.backward(dLogits.view([T, B, this.vocabSize]));
-      const { dInput } = this.rnn.backward(dOut);
-      this.embedding.backward(dInput);
-    }
-    probs.release();
-    return { loss, tokens: count };
+    const { output, hN, cN } = this.rnn.forward(emb, { h0: h, c0: cc });
+    // The carried state is a copy: the next chunk starts from its values, and no gradient
+    // reaches this chunk from the next one (backward gets no dhN).
+    k.copy(h.size, hN.ptr, h.ptr);
+    if (cc && cN) k.copy(cc.size, cN.ptr, cc.ptr);
+    this.carried = true;
+    return this.head_(output, targets, T, B, learn, null);
   }
 
-  /** Trains on token sequences (each at least 2 long). Returns the mean loss of each epoch. */
-  fit(sequences: readonly number[][], options: FitOptions = {}): number[] {
-    const { epochs = 10, batchSize = 32, lr = 1e-2, clipNorm = 5, seed = 0, onProgress } = options;
-    sequences.forEach((s, i) => this.checkSequence(s, i));
-    if (sequences.length === 0) throw new SeqwasmError(ErrorCode.badArgument, 'fit needs at least one sequence, received none');
-    this.backend.seed(seed);
-    const optimizer = new Adam(this.parameters, { lr });
-    const order = sequences.map((_, i) => i);
-    const history: number[] = [];
-    this.train();
-    try {
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        // Fisher–Yates with the backend's seeded generator: the same seed, the same batches.
-        for (let i = order.length - 1; i > 0; i--) {
-          const j = Math.floor(this.backend.random() * (i + 1));
-          [order[i], order[j]] = [order[j], order[i]];
-        }
-        const batches = Math.ceil(order.length / batchSize);
-        let lossSum = 0, tokenSum = 0;
-        for (let bi = 0; bi < batches; bi++) {
-          const t0 = performance.now();
-          const batch = order.slice(bi * batchSize, (bi + 1) * batchSize).map((i) => sequences[i]);
-          this.zeroGrad();
-          const { loss, tokens } = this.batchLoss(batch, true);
-          if (!Number.isFinite(loss)) {
-            throw new SeqwasmError(ErrorCode.nonFinite, `loss became ${loss} at epoch ${epoch}, batch ${bi}: lower the learning rate or clip gradients`);
-          }
-          if (clipNorm > 0) clipGradNorm(this.parameters, clipNorm);
-          optimizer.step();
-          lossSum += loss * tokens;
-          tokenSum += tokens;
-          onProgress?.({ epoch, batch: bi, batches, loss, tokensPerSecond: tokens / ((performance.now() - t0) / 1000) });
-        }
-        history.push(lossSum / tokenSum);
-      }
-    } finally {
-      optimizer.release();
-      this.eval();
+  private streamOf(data: readonly number[][] | readonly number[], what: string): Int32Array {
+    if (this.isStream(data)) {
+      this.checkTokens(data, what, 2);
+      return Int32Array.from(data);
     }
-    return history;
+    this.checkSequences(data, what);
+    const flat = (data as readonly number[][]).flat();
+    if (flat.length < 2) throw new SeqwasmError(ErrorCode.badArgument, `${what} must hold at least 2 tokens in all, received ${flat.length}`);
+    return Int32Array.from(flat);
   }
 
-  /** exp(mean cross-entropy) over the sequences, in evaluation mode. */
-  perplexity(sequences: readonly number[][], batchSize = 64): number {
-    sequences.forEach((s, i) => this.checkSequence(s, i));
-    const wasTraining = this.training;
-    this.eval();
-    let lossSum = 0, tokens = 0;
-    for (let i = 0; i < sequences.length; i += batchSize) {
-      const r = this.batchLoss(sequences.slice(i, i + batchSize), false);
-      lossSum += r.loss * r.tokens;
-      tokens += r.tokens;
+  /**
+   * Trains on token sequences (each at least 2 long), or with `bptt` on a token stream (a flat
+   * array of ids, or sequences joined) by truncated BPTT.
+   */
+  fit(data: readonly number[][] | readonly number[], options: FitOptions = {}): History {
+    if (options.bptt !== undefined) return this.fitStream(data, options);
+    this.checkSequences(data, 'sequences', 2);
+    const sequences = data as readonly number[][];
+    const o = resolveTrainOptions(options, { batchSize: 32, lr: 1e-2 });
+    let xs = sequences, extra = 0;
+    if (options.validationData !== undefined) {
+      this.checkSequences(options.validationData, 'validationData', 2);
+      xs = [...sequences, ...(options.validationData as readonly number[][])];
+      extra = options.validationData.length;
     }
-    this.train(wasTraining);
-    return Math.exp(lossSum / tokens);
+    this.backend.seed(o.seed);
+    const split = splitIndices(sequences.length, extra, o.validationSplit, () => this.backend.random());
+    const task: TrainTask<number[]> = {
+      module: this,
+      trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
+      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, Math.random),
+      run: (idx, learn) => this.runSequences(idx.map((i) => xs[i]), learn),
+    };
+    return fitLoop(task, o);
+  }
+
+  private fitStream(data: readonly number[][] | readonly number[], options: FitOptions): History {
+    const bptt = options.bptt!;
+    if (!Number.isInteger(bptt) || bptt < 1) throw new SeqwasmError(ErrorCode.badArgument, `bptt must be an integer ≥ 1, received ${describe(bptt)}`);
+    let stream = this.streamOf(data, 'data');
+    const o = resolveTrainOptions(options, { batchSize: 20, lr: 1e-2 });
+    let valStream: Int32Array | null = null;
+    if (options.validationData !== undefined) valStream = this.streamOf(options.validationData, 'validationData');
+    else if (o.validationSplit > 0) {
+      // The held-out part of a stream is its end, so both parts stay contiguous text.
+      const cut = Math.round(stream.length * (1 - o.validationSplit));
+      if (cut < 2 || stream.length - cut < 2) throw new SeqwasmError(ErrorCode.badArgument, `validationSplit ${o.validationSplit} of a ${stream.length}-token stream leaves too little on one side (each needs at least 2 tokens)`);
+      valStream = stream.slice(cut);
+      stream = stream.slice(0, cut);
+    }
+    this.backend.seed(o.seed);
+    const train = LanguageModel.batchify(stream, o.batchSize, bptt);
+    const val = valStream && LanguageModel.batchify(valStream, o.batchSize, bptt);
+    const task: TrainTask<Chunk> = {
+      module: this,
+      trainBatches: () => train,
+      validationBatches: () => val,
+      run: (c, learn) => this.runChunk(c, learn),
+      beginPass: () => { this.carried = false; },
+    };
+    return fitLoop(task, o);
+  }
+
+  /**
+   * exp(mean next-token cross-entropy), in evaluation mode: over sequences, or over a token stream
+   * (a flat array) read in chunks of `bptt` with the state carried.
+   */
+  perplexity(data: readonly number[][] | readonly number[], options: number | { batchSize?: number; bptt?: number } = {}): number {
+    const { batchSize = 64, bptt = 35 } = typeof options === 'number' ? { batchSize: options } : options;
+    let task: TrainTask<unknown>, batches: unknown[];
+    if (this.isStream(data)) {
+      const stream = this.streamOf(data, 'data');
+      batches = LanguageModel.batchify(stream, batchSize, bptt);
+      task = { module: this, trainBatches: () => [], validationBatches: () => null, run: (c, learn) => this.runChunk(c as Chunk, learn), beginPass: () => { this.carried = false; } };
+    } else {
+      this.checkSequences(data, 'sequences', 2);
+      const seqs = data as readonly number[][];
+      batches = indexBatches(Array.from(seqs.keys()), batchSize, false, Math.random);
+      task = { module: this, trainBatches: () => [], validationBatches: () => null, run: (idx, learn) => this.runSequences((idx as number[]).map((i) => seqs[i]), learn) };
+    }
+    return Math.exp(evaluateBatches(task, batches).loss);
   }
 
   /** Continues `prompt` (at least one token) by sampling one token at a time. */
   generate(prompt: readonly number[], options: GenerateOptions = {}): number[] {
     const { maxLength = 50, temperature = 1, topK = 0, topP = 1, stopToken, seed } = options;
     if (!Array.isArray(prompt) || prompt.length === 0) throw new SeqwasmError(ErrorCode.badArgument, `prompt must hold at least one token id, received ${describe(prompt)}`);
-    prompt.forEach((id) => { if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize) throw new SeqwasmError(ErrorCode.outOfRange, `prompt token id ${describe(id)} is out of range: expected 0 ≤ id < ${this.vocabSize}`); });
+    this.checkTokens(prompt, 'prompt');
     if (!(temperature >= 0)) throw new SeqwasmError(ErrorCode.badArgument, `temperature must be ≥ 0, received ${describe(temperature)}`);
     if (!(topP > 0 && topP <= 1)) throw new SeqwasmError(ErrorCode.badArgument, `topP must be in (0, 1], received ${describe(topP)}`);
     if (seed !== undefined) this.backend.seed(seed);
-    const wasTraining = this.training;
-    this.eval();
+    const L = this.rnn.numLayers, H = this.rnn.hiddenSize, k = this.backend.kernels;
     const out: number[] = [];
-    let h: Float32Array | undefined, c: Float32Array | undefined;
-    let logits: Float32Array = new Float32Array(0);
-    const feed = (id: number) => {
-      const emb = this.embedding.forward([[id]]);
-      const r = this.rnn.forward(emb, {
-        h0: h ? this.backend.tensor(h, [this.rnn.numLayers, 1, this.rnn.hiddenSize]) : undefined,
-        c0: c ? this.backend.tensor(c, [this.rnn.numLayers, 1, this.rnn.hiddenSize]) : undefined,
-      });
-      h = r.hN.toArray() as Float32Array;
-      c = r.cN?.toArray() as Float32Array | undefined;
-      logits = this.head.forward(r.output).toArray() as Float32Array;
-    };
-    prompt.forEach(feed);
-    for (let step = 0; step < maxLength; step++) {
-      const next = sampleLogits(logits, temperature, topK, topP, () => this.backend.random());
-      if (next === stopToken) break;
-      out.push(next);
-      feed(next);
-    }
-    this.train(wasTraining);
+    inEval(this, () => {
+      const h = this.ws.zeros('genH', [L, 1, H]);
+      const c = this.rnn.mode === 'LSTM' ? this.ws.zeros('genC', [L, 1, H]) : undefined;
+      const ids = this.ws.get('genId', [1, 1], 'int32');
+      let logits: Float32Array = new Float32Array(0);
+      const feed = (id: number) => {
+        (ids.data as Int32Array)[0] = id;
+        const r = this.rnn.forward(this.embedding.forward(ids), { h0: h, c0: c });
+        k.copy(h.size, r.hN.ptr, h.ptr);
+        if (c && r.cN) k.copy(c.size, r.cN.ptr, c.ptr);
+        logits = this.head.forward(r.output).toArray() as Float32Array;
+      };
+      prompt.forEach(feed);
+      for (let step = 0; step < maxLength; step++) {
+        const next = sampleLogits(logits, temperature, topK, topP, () => this.backend.random());
+        if (next === stopToken) break;
+        out.push(next);
+        feed(next);
+      }
+    });
     return out;
   }
 
   override release(): void {
-    this.ws.release();
-    this.embedding.release();
-    this.rnn.release();
     this.head.release();
+    super.release();
   }
 }
 
