@@ -253,16 +253,21 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
       }
     }
     const last = history.epochs.length - 1;
-    if (bestState !== null && history.bestEpoch !== last) module.loadStateDict(bestState);
+    if (bestState !== null && history.bestEpoch !== last) restore(module, bestState);
     else history.bestEpoch = last;
   } catch (e) {
-    module.loadStateDict(snapshot);
+    restore(module, snapshot);
     throw e;
   } finally {
     optimizer.release();
     module.eval();
   }
   return history;
+}
+
+/** Puts back weights this loop copied itself (loadStateDict would refuse a NaN the caller had). */
+function restore(module: Module, state: StateDict): void {
+  for (const p of module.parameters) p.value.data.set(state[p.name].data);
 }
 
 /** Mean loss (and accuracy when the task counts correct predictions) over batches, in evaluation mode. */

@@ -1,0 +1,54 @@
+// Pooling over time (last / mean / max) against a hand computation, and its backward against
+// finite differences (float64 sums of a float32 forward).
+import { describe, it, beforeAll, expect } from 'vitest';
+import type { Backend } from '../../src/core/backend.js';
+import { SequencePooling } from '../../src/models/pooling.js';
+import { bothBuilds, randomArray, expectClose } from '../helpers.js';
+
+let builds: Backend[];
+beforeAll(async () => { builds = await bothBuilds(); });
+
+describe.each(['simd', 'relaxed'])('%s build', (name) => {
+  const be = () => builds[name === 'simd' ? 0 : 1];
+
+  it('matches a hand computation on a tiny bidirectional output', () => {
+    // T=3, B=2, C=2 (directions 2: channel 0 forward, channel 1 reverse); lengths [3, 2].
+    // x[t][b] = [f, r]
+    const x = [
+      [[1, 10], [4, 40]],
+      [[2, 20], [-5, 50]],
+      [[3, 30], [0, 0]],
+    ];
+    const t = be().tensor(x);
+    const pool = (mode: 'last' | 'mean' | 'max') => Array.from(new SequencePooling(mode, 2, be()).forward(t, [3, 2]).data);
+    expect(pool('last')).toEqual([3, 10, -5, 40]);
+    expect(pool('mean')).toEqual([2, 20, -0.5, 45]);
+    expect(pool('max')).toEqual([3, 30, 4, 50]);
+    // One direction: 'last' takes step length−1 in every channel.
+    expect(Array.from(new SequencePooling('last', 1, be()).forward(t, [3, 2]).data)).toEqual([3, 30, -5, 50]);
+  });
+
+  it.each(['last', 'mean', 'max'] as const)('%s backward matches finite differences', (mode) => {
+    const T = 4, B = 3, C = 6, lengths = [4, 1, 3];
+    const xs = randomArray(T * B * C, 21);
+    const w = randomArray(B * C, 22);
+    const pool = new SequencePooling(mode, 2, be());
+    const loss = (v: Float32Array) => {
+      const y = pool.forward(be().tensor(v, [T, B, C]), lengths).data;
+      let s = 0;
+      for (let i = 0; i < y.length; i++) s += w[i] * y[i];
+      return s;
+    };
+    loss(xs);
+    const dx = Array.from(pool.backward(be().tensor(w, [B, C])).data);
+    const eps = 1e-3, fd: number[] = [];
+    for (let i = 0; i < xs.length; i++) {
+      const p = Float32Array.from(xs), m = Float32Array.from(xs);
+      p[i] += eps; m[i] -= eps;
+      fd.push((loss(p) - loss(m)) / (2 * eps));
+    }
+    expectClose(dx, fd, 1e-2, 1e-3);
+    // Padded steps get no gradient.
+    for (let t = 1; t < T; t++) for (let c = 0; c < C; c++) expect(dx[(t * B + 1) * C + c]).toBe(0);
+  });
+});
