@@ -122,7 +122,7 @@ export abstract class RecurrentModel extends Module {
       if (best === tv[r]) correct++;
     }
     let dLogits: Tensor | null = null;
-    if (learn) {
+    if (learn && Number.isFinite(total)) {
       dLogits = this.ws.zeros('dLogits', [rows, cols]);
       k.softmaxCrossEntropyBackward(dLogits.ptr, probs.ptr, targets.ptr, rows, cols, IGNORE, 0, count === 0 ? 0 : 1 / count);
     }

@@ -72,7 +72,7 @@ export class LanguageModel extends RecurrentModel {
     const V = this.vocabSize;
     const logits = this.head.forward(output);
     const r = this.crossEntropy(logits, targets, T * B, V, learn);
-    if (learn) this.encodeBackward(this.head.backward(r.dLogits!.view([T, B, V])), dhN ?? undefined);
+    if (learn && r.dLogits) this.encodeBackward(this.head.backward(r.dLogits!.view([T, B, V])), dhN ?? undefined);
     return { loss: r.loss, count: r.count, correct: r.correct };
   }
 

@@ -60,7 +60,7 @@ export class SequenceClassifier extends RecurrentModel {
     const targets = this.ws.get('targets', [B], 'int32');
     (targets.data as Int32Array).set(labels);
     const r = this.crossEntropy(logits, targets, B, this.numClasses, learn);
-    if (learn) {
+    if (learn && r.dLogits) {
       const dPooled = this.head.backward(r.dLogits!);
       this.encodeBackward(this.pooling.backward(dPooled));
     }

@@ -59,7 +59,7 @@ export class SequenceTagger extends RecurrentModel {
     const tv = targets.data as Int32Array;
     for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) tv[t * B + b] = t < tags[b].length ? tags[b][t] : IGNORE;
     const r = this.crossEntropy(logits, targets, T * B, this.numTags, learn);
-    if (learn) this.encodeBackward(this.head.backward(r.dLogits!.view([T, B, this.numTags])));
+    if (learn && r.dLogits) this.encodeBackward(this.head.backward(r.dLogits!.view([T, B, this.numTags])));
     return { loss: r.loss, count: r.count, correct: r.correct };
   }
 

@@ -207,11 +207,19 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
       for (let bi = 0; bi < batches.length; bi++) {
         const t0 = performance.now();
         module.zeroGrad();
-        const r = task.run(batches[bi], true);
+        let r: StepResult, inside = '';
+        try {
+          r = task.run(batches[bi], true);
+        } catch (e) {
+          // A layer's backward refuses a non-finite gradient from above: the same event.
+          if (!(e instanceof SeqwasmError && e.code === ErrorCode.nonFinite)) throw e;
+          r = { loss: NaN, count: 0 };
+          inside = ` (${e.message})`;
+        }
         const norm = Number.isFinite(r.loss) ? gradNorm(params, o.clipNorm) : NaN;
         const step = history.steps++;
         if (!Number.isFinite(r.loss) || !Number.isFinite(norm)) {
-          const what = !Number.isFinite(r.loss) ? `the loss is ${r.loss}` : `the gradient norm is ${norm}`;
+          const what = (!Number.isFinite(r.loss) ? `the loss is ${r.loss}` : `the gradient norm is ${norm}`) + inside;
           if (!o.skipNonFinite) {
             throw new SeqwasmError(ErrorCode.nonFinite,
               `training stopped at epoch ${epoch + 1}, step ${step + 1} (batch ${bi + 1} of ${batches.length}): ${what}; lower lr, clip gradients, or pass skipNonFinite: true to skip such steps (weights restored to those before fit)`);
