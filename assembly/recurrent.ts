@@ -14,7 +14,10 @@
 //
 // Outputs: `out` points at the (B, ldo) output rows of time t for this direction (ldo = D·H for
 // D directions), so both directions write their halves of one (T, B, D·H) output in place.
-import { sigmoid1 } from './math';
+import { sigmoid1, sigmoid4, tanh4 } from './math';
+
+// Every kernel runs four hidden units at a time with f32x4 (math.ts: exp4, sigmoid4, tanh4,
+// from Cephes), and the last H % 4 units with the scalar functions.
 
 // @ts-ignore: decorator
 @inline function active(lengths: usize, b: i32, t: i32): bool {
@@ -29,6 +32,36 @@ import { sigmoid1 } from './math';
 // @ts-ignore: decorator
 @inline function set(p: usize, i: i32, v: f32): void {
   store<f32>(p + (<usize>i << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline function ld(p: usize, i: i32): v128 {
+  return v128.load(p + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function st(p: usize, i: i32, v: v128): void {
+  v128.store(p + (<usize>i << 2), v);
+}
+
+// @ts-ignore: decorator
+@inline function splat(v: f32): v128 {
+  return f32x4.splat(v);
+}
+
+// @ts-ignore: decorator
+@inline function mul(a: v128, b: v128): v128 {
+  return f32x4.mul(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function add(a: v128, b: v128): v128 {
+  return f32x4.add(a, b);
+}
+
+// @ts-ignore: decorator
+@inline function sub(a: v128, b: v128): v128 {
+  return f32x4.sub(a, b);
 }
 
 /** Copies row b of a (B, H) state, or zeroes an output row. */
@@ -62,7 +95,23 @@ export function lstmStepForward(gates: usize, cNext: usize, hNext: usize, tanhC:
       memory.fill(g, 0, (<usize>4 * H) << 2);
       continue;
     }
-    for (let j = 0; j < H; j++) {
+    const cp = cPrev + row, cn = cNext + row, tcr = tanhC + row, hn = hNext + row;
+    let j = 0;
+    for (; j + 4 <= H; j += 4) {
+      const ig = sigmoid4(ld(g, j));
+      const fg = sigmoid4(ld(g, H + j));
+      const gg = tanh4(ld(g, 2 * H + j));
+      const og = sigmoid4(ld(g, 3 * H + j));
+      st(g, j, ig); st(g, H + j, fg); st(g, 2 * H + j, gg); st(g, 3 * H + j, og);
+      const c = add(mul(fg, ld(cp, j)), mul(ig, gg));
+      const tc = tanh4(c);
+      st(cn, j, c);
+      st(tcr, j, tc);
+      const h = mul(og, tc);
+      st(hn, j, h);
+      st(o, j, h);
+    }
+    for (; j < H; j++) {
       const ig = sigmoid1(f(g, j));
       const fg = sigmoid1(f(g, H + j));
       const gg = Mathf.tanh(f(g, 2 * H + j));
@@ -97,7 +146,22 @@ export function lstmStepBackward(dGates: usize, dh: usize, dc: usize, gates: usi
       continue; // dh and dc pass through unchanged
     }
     const dO = dOut + ((<usize>b * ldo) << 2);
-    for (let j = 0; j < H; j++) {
+    const tcr = tanhC + row, dhr = dh + row, dcr = dc + row, cp = cPrev + row;
+    const one = splat(1), zero = splat(0);
+    let j = 0;
+    for (; j + 4 <= H; j += 4) {
+      const ig = ld(g, j), fg = ld(g, H + j), gg = ld(g, 2 * H + j), og = ld(g, 3 * H + j);
+      const tc = ld(tcr, j);
+      const dhj = add(ld(dhr, j), ld(dO, j));
+      const dcj = add(ld(dcr, j), mul(mul(dhj, og), sub(one, mul(tc, tc))));
+      st(dg, j, mul(mul(mul(dcj, gg), ig), sub(one, ig)));
+      st(dg, H + j, mul(mul(mul(dcj, ld(cp, j)), fg), sub(one, fg)));
+      st(dg, 2 * H + j, mul(mul(dcj, ig), sub(one, mul(gg, gg))));
+      st(dg, 3 * H + j, mul(mul(mul(dhj, tc), og), sub(one, og)));
+      st(dcr, j, mul(dcj, fg));
+      st(dhr, j, zero);
+    }
+    for (; j < H; j++) {
       const ig = f(g, j), fg = f(g, H + j), gg = f(g, 2 * H + j), og = f(g, 3 * H + j);
       const tc = f(tanhC + row, j);
       const dhj = f(dh + row, j) + f(dO, j);
@@ -131,7 +195,21 @@ export function gruStepForward(gx: usize, hn: usize, hNext: usize, out: usize, l
       memory.fill(x, 0, (<usize>3 * H) << 2);
       continue;
     }
-    for (let j = 0; j < H; j++) {
+    const hnr = hn + row, hp = hPrev + row, hx = hNext + row;
+    const one = splat(1);
+    let j = 0;
+    for (; j + 4 <= H; j += 4) {
+      const r = sigmoid4(add(ld(x, j), ld(h, j)));
+      const z = sigmoid4(add(ld(x, H + j), ld(h, H + j)));
+      const hnj = ld(h, 2 * H + j);
+      const n = tanh4(add(ld(x, 2 * H + j), mul(r, hnj)));
+      st(x, j, r); st(x, H + j, z); st(x, 2 * H + j, n);
+      st(hnr, j, hnj);
+      const hv = add(mul(sub(one, z), n), mul(z, ld(hp, j)));
+      st(hx, j, hv);
+      st(o, j, hv);
+    }
+    for (; j < H; j++) {
       const r = sigmoid1(f(x, j) + f(h, j));
       const z = sigmoid1(f(x, H + j) + f(h, H + j));
       const hnj = f(h, 2 * H + j);
@@ -164,7 +242,20 @@ export function gruStepBackward(dGx: usize, dGh: usize, dh: usize, gates: usize,
       continue;
     }
     const dO = dOut + ((<usize>b * ldo) << 2);
-    for (let j = 0; j < H; j++) {
+    const dhr = dh + row, hp = hPrev + row, hnr = hn + row;
+    const one = splat(1);
+    let j = 0;
+    for (; j + 4 <= H; j += 4) {
+      const r = ld(g, j), z = ld(g, H + j), n = ld(g, 2 * H + j);
+      const dhj = add(ld(dhr, j), ld(dO, j));
+      const dnPre = mul(mul(dhj, sub(one, z)), sub(one, mul(n, n)));
+      const dzPre = mul(mul(mul(dhj, sub(ld(hp, j), n)), z), sub(one, z));
+      const drPre = mul(mul(mul(dnPre, ld(hnr, j)), r), sub(one, r));
+      st(dx, j, drPre); st(dx, H + j, dzPre); st(dx, 2 * H + j, dnPre);
+      st(dhh, j, drPre); st(dhh, H + j, dzPre); st(dhh, 2 * H + j, mul(dnPre, r));
+      st(dhr, j, mul(dhj, z));
+    }
+    for (; j < H; j++) {
       const r = f(g, j), z = f(g, H + j), n = f(g, 2 * H + j);
       const dhj = f(dh + row, j) + f(dO, j);
       const dnPre = dhj * (1 - z) * (1 - n * n);
@@ -193,7 +284,16 @@ export function rnnStepForward(g: usize, hNext: usize, out: usize, ldo: i32, hPr
       zeroRow(gr, H);
       continue;
     }
-    for (let j = 0; j < H; j++) {
+    const hx = hNext + row;
+    let j = 0;
+    for (; j + 4 <= H; j += 4) {
+      const pre = ld(gr, j);
+      const h = relu ? f32x4.max(pre, splat(0)) : tanh4(pre);
+      st(gr, j, h);
+      st(hx, j, h);
+      st(o, j, h);
+    }
+    for (; j < H; j++) {
       const pre = f(gr, j);
       const h = relu ? max<f32>(pre, 0) : Mathf.tanh(pre);
       set(gr, j, h);
@@ -215,7 +315,16 @@ export function rnnStepBackward(dG: usize, dh: usize, g: usize, dOut: usize, ldo
       continue;
     }
     const dO = dOut + ((<usize>b * ldo) << 2);
-    for (let j = 0; j < H; j++) {
+    const dhr = dh + row;
+    const one = splat(1), zero = splat(0);
+    let j = 0;
+    for (; j + 4 <= H; j += 4) {
+      const h = ld(gr, j);
+      const dhj = add(ld(dhr, j), ld(dO, j));
+      st(dgr, j, relu ? v128.and(dhj, f32x4.gt(h, zero)) : mul(dhj, sub(one, mul(h, h))));
+      st(dhr, j, zero);
+    }
+    for (; j < H; j++) {
       const h = f(gr, j);
       const dhj = f(dh + row, j) + f(dO, j);
       set(dgr, j, relu ? (h > 0 ? dhj : 0) : dhj * (1 - h * h));
