@@ -64,7 +64,9 @@ export class SequenceClassifier extends RecurrentModel {
       const dPooled = this.head.backward(r.dLogits!);
       this.encodeBackward(this.pooling.backward(dPooled));
     }
-    return { loss: r.loss, count: r.count, correct: r.correct };
+    let tokens = 0;
+    for (const s of batch) tokens += s.length;
+    return { loss: r.loss, count: r.count, correct: r.correct, tokens };
   }
 
   private task(xs: readonly number[][], ys: readonly number[], o: ReturnType<typeof resolveTrainOptions>, nTrain: number, extra: number): TrainTask<number[]> {

@@ -17,7 +17,7 @@ export interface TrainProgress {
   step: number;
   /** Mean loss of this batch. */
   loss: number;
-  /** Tokens (loss terms) in this batch. */
+  /** Input tokens read in this batch. */
   tokens: number;
   tokensPerSecond: number;
   /** True when this step had a non-finite loss or gradient and was skipped. */
@@ -84,6 +84,8 @@ export interface StepResult {
   count: number;
   /** Correct predictions among `count`, when the task has a notion of accuracy. */
   correct?: number;
+  /** Input tokens read (for tokens/s); `count` when absent. */
+  tokens?: number;
 }
 
 export interface TrainTask<B> {
@@ -203,7 +205,7 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
       const batches = task.trainBatches(random);
       task.beginPass?.(true);
       const tEpoch = performance.now();
-      let lossSum = 0, countSum = 0;
+      let lossSum = 0, countSum = 0, tokenSum = 0;
       for (let bi = 0; bi < batches.length; bi++) {
         const t0 = performance.now();
         module.zeroGrad();
@@ -225,18 +227,20 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
               `training stopped at epoch ${epoch + 1}, step ${step + 1} (batch ${bi + 1} of ${batches.length}): ${what}; lower lr, clip gradients, or pass skipNonFinite: true to skip such steps (weights restored to those before fit)`);
           }
           history.skippedSteps++;
-          o.onProgress?.({ epoch, batch: bi, batches: batches.length, step, loss: r.loss, tokens: r.count, tokensPerSecond: 0, skipped: true });
+          o.onProgress?.({ epoch, batch: bi, batches: batches.length, step, loss: r.loss, tokens: r.tokens ?? r.count, tokensPerSecond: 0, skipped: true });
           continue;
         }
         if (o.clipValue > 0) clipGradValue(params, o.clipValue);
         optimizer.step();
         lossSum += r.loss * r.count;
         countSum += r.count;
+        const tokens = r.tokens ?? r.count;
+        tokenSum += tokens;
         const seconds = (performance.now() - t0) / 1000;
-        o.onProgress?.({ epoch, batch: bi, batches: batches.length, step, loss: r.loss, tokens: r.count, tokensPerSecond: seconds > 0 ? r.count / seconds : 0, skipped: false });
+        o.onProgress?.({ epoch, batch: bi, batches: batches.length, step, loss: r.loss, tokens, tokensPerSecond: seconds > 0 ? tokens / seconds : 0, skipped: false });
       }
       const seconds = (performance.now() - tEpoch) / 1000;
-      const summary: EpochSummary = { epoch, loss: countSum > 0 ? lossSum / countSum : NaN, seconds, tokensPerSecond: seconds > 0 ? countSum / seconds : 0 };
+      const summary: EpochSummary = { epoch, loss: countSum > 0 ? lossSum / countSum : NaN, seconds, tokensPerSecond: seconds > 0 ? tokenSum / seconds : 0 };
       history.loss.push(summary.loss);
       if (valBatches) {
         const v = evaluateBatches(task, valBatches);
