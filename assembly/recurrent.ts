@@ -332,3 +332,29 @@ export function rnnStepBackward(dG: usize, dh: usize, g: usize, dOut: usize, ldo
     }
   }
 }
+
+/**
+ * out (cols, ldo) = xᵀ for x (rows, cols), in 16×16 tiles. With ldo a few floats above cols,
+ * the recurrent GEMM's in-place reads of a weight column panel no longer fall on the same L1
+ * sets (rows 4 KiB apart alias when 4H·4 bytes is a multiple of 4096).
+ */
+export function transposePadded(out: usize, ldo: i32, x: usize, rows: i32, cols: i32): void {
+  for (let r0 = 0; r0 < rows; r0 += 16) {
+    const r1 = min(rows, r0 + 16);
+    for (let c0 = 0; c0 < cols; c0 += 16) {
+      const c1 = min(cols, c0 + 16);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) {
+          store<f32>(out + ((<usize>c * ldo + r) << 2), load<f32>(x + ((<usize>r * cols + c) << 2)));
+        }
+      }
+    }
+  }
+}
+
+/** out (rows, ldo) = x (rows, cols): a copy with a padded row stride (see transposePadded). */
+export function copyPadded(out: usize, ldo: i32, x: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    memory.copy(out + ((<usize>r * ldo) << 2), x + ((<usize>r * cols) << 2), <usize>cols << 2);
+  }
+}

@@ -22,10 +22,13 @@ export interface RecurrentKernels {
                  B: number, H: number, lengths: Ptr, t: number, relu: number): void;
   rnnStepBackward(dG: Ptr, dh: Ptr, g: Ptr, dOut: Ptr, ldo: number,
                   B: number, H: number, lengths: Ptr, t: number, relu: number): void;
+  transposePadded(out: Ptr, ldo: number, x: Ptr, rows: number, cols: number): void;
+  copyPadded(out: Ptr, ldo: number, x: Ptr, rows: number, cols: number): void;
 }
 
 export const recurrentKernelNames: readonly string[] = [
   'embeddingForward', 'embeddingBackward',
   'mul', 'broadcastRows', 'sumRows', 'transpose', 'swapLeadingAxes', 'lstmStepForward',
   'lstmStepBackward', 'gruStepForward', 'gruStepBackward', 'rnnStepForward', 'rnnStepBackward',
+  'transposePadded', 'copyPadded',
 ];
