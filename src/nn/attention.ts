@@ -116,6 +116,7 @@ export class Attention extends Module {
   private readonly ws: Workspace;
   private readonly tapes: TapeStack;
   private source: Source | null = null;
+  private original: Source | null = null;
 
   constructor(options: AttentionOptions, backend: Backend = getBackend()) {
     super(backend);
@@ -215,6 +216,48 @@ export class Attention extends Module {
     }
     const dEnc = this.ws.zeros('dEnc', [B, S, Hk]);
     this.source = { B, S, enc, lengths: lt, keys, uh, dEnc, dKeys, dUh, finished: false };
+    this.original = this.source;
+    this.tapes.depth = 0;
+  }
+
+  /**
+   * Makes row r of the source row `rows[r]` of the one given to `setSource` (rows may repeat and
+   * their count is the new batch size): beam search's B·K rows, or a reordered batch. The
+   * projections are gathered, not recomputed. Gradients that follow are with respect to the
+   * selected rows (backwardSource returns (rows.length, S, Hk)). Forgets pending steps.
+   */
+  selectSource(rows: ArrayLike<number>): void {
+    const o = this.original;
+    if (o === null) throw new SeqwasmError(ErrorCode.badArgument, 'setSource() must be called before selectSource()');
+    if (rows === null || typeof rows !== 'object' || rows.length < 1) {
+      throw new SeqwasmError(ErrorCode.badSize, `rows must be a non-empty array of row indices, received ${describe(rows)}`);
+    }
+    for (let r = 0; r < rows.length; r++) {
+      if (!Number.isInteger(rows[r]) || rows[r] < 0 || rows[r] >= o.B) {
+        throw new SeqwasmError(ErrorCode.outOfRange, `rows[${r}] must be an integer in [0, ${o.B}), received ${describe(rows[r])}`);
+      }
+    }
+    const k = this.backend.kernels, N = rows.length, S = o.S;
+    const gather = (name: string, src: Tensor, width: number): Tensor => {
+      const dst = this.ws.get(name, [N, S, width]);
+      const n = S * width;
+      for (let r = 0; r < N; r++) k.copy(n, src.ptr + rows[r] * n * 4, dst.ptr + r * n * 4);
+      return dst;
+    };
+    const Hq = this.querySize, Hk = this.keySize, A = this.attentionSize;
+    const enc = gather('selEnc', o.enc, Hk);
+    const lt = this.ws.get('selLengths', [N], 'int32');
+    const ol = o.lengths.data, nl = lt.data;
+    for (let r = 0; r < N; r++) nl[r] = ol[rows[r]];
+    const keys = this.type === 'general' ? gather('selKeys', o.keys, Hq) : enc;
+    const uh = o.uh ? gather('selUh', o.uh, A) : null;
+    this.source = {
+      B: N, S, enc, lengths: lt, keys, uh,
+      dEnc: this.ws.zeros('selDEnc', [N, S, Hk]),
+      dKeys: o.dKeys ? this.ws.zeros('selDKeys', [N, S, Hq]) : null,
+      dUh: o.dUh ? this.ws.zeros('selDUh', [N, S, A]) : null,
+      finished: false,
+    };
     this.tapes.depth = 0;
   }
 

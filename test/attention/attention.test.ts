@@ -153,6 +153,29 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     att.release();
   });
 
+  it.each(types)('%s: selectSource(rows) equals setSource of the gathered rows, values and gradients', (type) => {
+    const B = 2, S = 4, H = 5, rows = [1, 0, 1];
+    const mk = () => { be().seed(3); return new Attention({ type, querySize: H, keySize: H, attentionSize: 3 }, be()); };
+    const a = mk(), b = mk();
+    const enc = randomArray(B * S * H, 1), lens = [4, 2];
+    a.setSource(be().tensor(enc, [B, S, H]), lens);
+    a.selectSource(rows);
+    const gathered = new Float32Array(rows.length * S * H);
+    rows.forEach((r, i) => gathered.set(enc.subarray(r * S * H, (r + 1) * S * H), i * S * H));
+    b.setSource(be().tensor(gathered, [rows.length, S, H]), rows.map((r) => lens[r]));
+    const q = be().tensor(randomArray(rows.length * H, 2), [rows.length, H]);
+    const ra = a.forward(q), rb = b.forward(q);
+    expectClose(ra.context.data, rb.context.data, 1e-6, 1e-7);
+    expectClose(ra.weights.data, rb.weights.data, 1e-6, 1e-7);
+    a.zeroGrad(); b.zeroGrad();
+    const dc = be().tensor(randomArray(rows.length * H, 3), [rows.length, H]);
+    expectClose(a.backward(dc).data, b.backward(dc).data, 1e-6, 1e-7);
+    expectClose(a.backwardSource().data, b.backwardSource().data, 1e-6, 1e-7);
+    a.parameters.forEach((p, i) => expectClose(p.grad.data, b.parameters[i].grad.data, 1e-6, 1e-7));
+    expect(() => a.selectSource([2])).toThrow(SeqwasmError);
+    a.release(); b.release();
+  });
+
   it('rejects bad input with SeqwasmError', () => {
     const att = new Attention({ type: 'dot', querySize: 4 }, be());
     expect(() => att.forward(be().zeros([2, 4]))).toThrow(SeqwasmError);
