@@ -6,6 +6,6 @@ export { SequenceClassifier, type SequenceClassifierOptions, type ClassifierFitO
 export { SequenceTagger, type SequenceTaggerOptions, type TaggerFitOptions } from './sequence-tagger.js';
 export { LanguageModel, sampleLogits, type LanguageModelOptions, type FitOptions, type GenerateOptions } from './language-model.js';
 export {
-  fitLoop, evaluateBatches, resolveTrainOptions, shuffleInPlace, splitIndices, indexBatches,
+  fitLoop, evaluateBatches, resolveTrainOptions, shuffleInPlace, splitIndices, indexBatches, noRandom,
   type TrainOptions, type TrainProgress, type EpochSummary, type History, type TrainTask, type StepResult,
 } from './trainer.js';

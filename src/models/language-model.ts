@@ -9,7 +9,7 @@ import type { Tensor } from '../core/tensor.js';
 import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { RecurrentModel, IGNORE, inEval, type RecurrentModelOptions } from './base.js';
-import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface LanguageModelOptions extends Omit<RecurrentModelOptions, 'bidirectional'> {}
 
@@ -65,10 +65,10 @@ export class LanguageModel extends RecurrentModel {
     const tv = targets.data as Int32Array;
     for (let t = 0; t < T; t++) for (let b = 0; b < B; b++) tv[t * B + b] = t < lengths[b] ? batch[b][t + 1] : IGNORE;
     const { output } = this.encode(batch, lengths, T);
-    return this.head_(output, targets, T, B, learn, null);
+    return this.headLoss(output, targets, T, B, learn, null);
   }
 
-  private head_(output: Tensor, targets: Tensor, T: number, B: number, learn: boolean, dhN: Tensor | null): StepResult {
+  private headLoss(output: Tensor, targets: Tensor, T: number, B: number, learn: boolean, dhN: Tensor | null): StepResult {
     const V = this.vocabSize;
     const logits = this.head.forward(output);
     const r = this.crossEntropy(logits, targets, T * B, V, learn);
@@ -112,7 +112,7 @@ export class LanguageModel extends RecurrentModel {
     k.copy(h.size, hN.ptr, h.ptr);
     if (cc && cN) k.copy(cc.size, cN.ptr, cc.ptr);
     this.carried = true;
-    return this.head_(output, targets, T, B, learn, null);
+    return this.headLoss(output, targets, T, B, learn, null);
   }
 
   private streamOf(data: readonly number[][] | readonly number[], what: string): Int32Array {
@@ -146,7 +146,7 @@ export class LanguageModel extends RecurrentModel {
     const task: TrainTask<number[]> = {
       module: this,
       trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
-      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, Math.random),
+      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
       run: (idx, learn) => this.runSequences(idx.map((i) => xs[i]), learn),
     };
     return fitLoop(task, o);
@@ -193,7 +193,7 @@ export class LanguageModel extends RecurrentModel {
     } else {
       this.checkSequences(data, 'sequences', 2);
       const seqs = data as readonly number[][];
-      batches = indexBatches(Array.from(seqs.keys()), batchSize, false, Math.random);
+      batches = indexBatches(Array.from(seqs.keys()), batchSize, false, noRandom);
       task = { module: this, trainBatches: () => [], validationBatches: () => null, run: (idx, learn) => this.runSequences((idx as number[]).map((i) => seqs[i]), learn) };
     }
     return Math.exp(evaluateBatches(task, batches).loss);

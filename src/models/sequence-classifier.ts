@@ -6,7 +6,7 @@ import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { RecurrentModel, lengthsOf, inEval, type RecurrentModelOptions } from './base.js';
 import { SequencePooling, type PoolingMode } from './pooling.js';
-import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface SequenceClassifierOptions extends RecurrentModelOptions {
   numClasses: number;
@@ -74,7 +74,7 @@ export class SequenceClassifier extends RecurrentModel {
     return {
       module: this,
       trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
-      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, Math.random),
+      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
       run: (idx, learn) => this.run(idx.map((i) => xs[i]), idx.map((i) => ys[i]), learn),
     };
   }
@@ -127,7 +127,7 @@ export class SequenceClassifier extends RecurrentModel {
     this.checkLabels(labels, sequences.length, 'labels');
     const all = Array.from(sequences.keys());
     const task: TrainTask<number[]> = { module: this, trainBatches: () => [], validationBatches: () => null, run: (idx, learn) => this.run(idx.map((i) => sequences[i]), idx.map((i) => labels[i]), learn) };
-    const r = evaluateBatches(task, indexBatches(all, batchSize, false, Math.random));
+    const r = evaluateBatches(task, indexBatches(all, batchSize, false, noRandom));
     return { loss: r.loss, accuracy: r.accuracy! };
   }
 

@@ -5,7 +5,7 @@ import type { Backend } from '../core/backend.js';
 import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { RecurrentModel, IGNORE, lengthsOf, inEval, type RecurrentModelOptions } from './base.js';
-import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface SequenceTaggerOptions extends RecurrentModelOptions {
   numTags: number;
@@ -83,7 +83,7 @@ export class SequenceTagger extends RecurrentModel {
     const task: TrainTask<number[]> = {
       module: this,
       trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
-      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, Math.random),
+      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
       run: (idx, learn) => this.run(idx.map((i) => xs[i]), idx.map((i) => ys[i]), learn),
     };
     return fitLoop(task, o);
@@ -118,7 +118,7 @@ export class SequenceTagger extends RecurrentModel {
     this.checkSequences(sequences, 'sequences');
     this.checkTags(tags, sequences, 'tags');
     const task: TrainTask<number[]> = { module: this, trainBatches: () => [], validationBatches: () => null, run: (idx, learn) => this.run(idx.map((i) => sequences[i]), idx.map((i) => tags[i]), learn) };
-    const r = evaluateBatches(task, indexBatches(Array.from(sequences.keys()), batchSize, false, Math.random));
+    const r = evaluateBatches(task, indexBatches(Array.from(sequences.keys()), batchSize, false, noRandom));
     return { loss: r.loss, accuracy: r.accuracy! };
   }
 

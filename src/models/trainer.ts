@@ -170,6 +170,9 @@ export function splitIndices(n: number, extra: number, split: number, random: ()
   return { train: all.slice(held).sort((a, b) => a - b), validation: all.slice(0, held).sort((a, b) => a - b) };
 }
 
+/** For batching without shuffling: never called. */
+export const noRandom = (): number => 0;
+
 /** Batches of example indices for one epoch: shuffled with `random` when asked, then cut. */
 export function indexBatches(indices: readonly number[], batchSize: number, shuffle: boolean, random: () => number): number[][] {
   const order = shuffle ? shuffleInPlace([...indices], random) : [...indices];

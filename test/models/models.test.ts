@@ -99,6 +99,20 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     sameWeights(a.m, b.m);
     expect(c.h.loss).not.toEqual(a.h.loss);
     [a, b, c].forEach((r) => r.m.release());
+    const lm = () => {
+      const m = new LanguageModel({ vocabSize: 8, hiddenSize: 8, numLayers: 2, dropout: 0.3, cell: 'GRU', seed: 3 }, be());
+      const h = m.fit(sequences(1, 8, 500, 500, 4)[0], { bptt: 7, batchSize: 3, epochs: 2, seed: 9, validationSplit: 0.2 });
+      return { m, h };
+    };
+    const x = lm(), y = lm();
+    expect(x.h.loss).toEqual(y.h.loss);
+    sameWeights(x.m, y.m);
+    const tg = () => new SequenceTagger({ vocabSize: 8, numTags: 8, hiddenSize: 8, seed: 3 }, be());
+    const t1 = tg(), t2 = tg();
+    t1.fit(xs, xs, { epochs: 2, batchSize: 8, seed: 4 });
+    t2.fit(xs, xs, { epochs: 2, batchSize: 8, seed: 4 });
+    sameWeights(t1, t2);
+    [x.m, y.m, t1, t2].forEach((m) => m.release());
   });
 
   it('early stopping stops after `patience` epochs without improvement and restores the best weights', () => {
