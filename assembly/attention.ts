@@ -227,3 +227,19 @@ export function attnSoftmaxContextBackward(dScores: usize,  // (B, S), written
     }
   }
 }
+
+/**
+ * Row gather for beams: dst row r = src row rows[r], rows of `width` f32 values. Expands a
+ * batch's per-sentence data to B·K beam rows, or reorders beam states after a step. The caller
+ * checks 0 ≤ rows[r] < the source's row count.
+ */
+export function gatherRows(dst: usize,  // (N, width)
+                           src: usize,  // (M, width)
+                           rows: usize, // (N) i32
+                           N: i32, width: i32): void {
+  const bytes = <usize>width << 2;
+  for (let r = 0; r < N; r++) {
+    const s = <usize>load<i32>(rows + (<usize>r << 2));
+    memory.copy(dst + <usize>r * bytes, src + s * bytes, bytes);
+  }
+}

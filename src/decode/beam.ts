@@ -110,12 +110,12 @@ export function beamSearch<S>(model: StepModel<S>, options: BeamSearchOptions<S>
         const beam = beams[k];
         if (beam === null) continue;
         const banned = blockedByNgram(beam.tokens, p.ngram);
+        const anyBanned = banned.size > 0;
         const off = (base + k) * V;
         for (let v = 0; v < V; v++) {
-          const l = lp[off + v];
-          if (l === -Infinity || (v === eos && noEos) || banned.has(v)) continue;
-          const s = beam.logProb + l;
-          if (best.length === M && !(s > best[M - 1].score)) continue; // ties keep the earlier (lower beam, token)
+          const s = beam.logProb + lp[off + v];
+          if (s === -Infinity || (best.length === M && !(s > best[M - 1].score))) continue; // ties keep the earlier (lower beam, token)
+          if ((v === eos && noEos) || (anyBanned && banned.has(v))) continue;
           let i = best.length;
           while (i > 0 && best[i - 1].score < s) i--;
           best.splice(i, 0, { score: s, beam: k, token: v });

@@ -9,9 +9,10 @@ export interface AttentionKernels {
   attnSoftmaxContextForward(weights: Ptr, context: Ptr, scores: Ptr, values: Ptr, B: number, S: number, Hv: number, lengths: Ptr): void;
   attnSoftmaxContextBackward(dScores: Ptr, dValues: Ptr, dContext: Ptr, dWeights: Ptr, weights: Ptr, values: Ptr,
                              B: number, S: number, Hv: number, lengths: Ptr): void;
+  gatherRows(dst: Ptr, src: Ptr, rows: Ptr, N: number, width: number): void;
 }
 
 export const attentionKernelNames: readonly string[] = [
   'attnDotScoresForward', 'attnDotScoresBackward', 'attnAdditiveScoresForward', 'attnAdditiveScoresBackward',
-  'attnSoftmaxContextForward', 'attnSoftmaxContextBackward',
+  'attnSoftmaxContextForward', 'attnSoftmaxContextBackward', 'gatherRows',
 ];

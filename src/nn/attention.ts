@@ -238,10 +238,11 @@ export class Attention extends Module {
       }
     }
     const k = this.backend.kernels, N = rows.length, S = o.S;
+    const idx = this.ws.get('selRows', [N], 'int32');
+    idx.data.set(Array.from(rows));
     const gather = (name: string, src: Tensor, width: number): Tensor => {
       const dst = this.ws.get(name, [N, S, width]);
-      const n = S * width;
-      for (let r = 0; r < N; r++) k.copy(n, src.ptr + rows[r] * n * 4, dst.ptr + r * n * 4);
+      k.gatherRows(dst.ptr, src.ptr, idx.ptr, N, S * width);
       return dst;
     };
     const Hq = this.querySize, Hk = this.keySize, A = this.attentionSize;
