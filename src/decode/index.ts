@@ -3,3 +3,4 @@ export type { StepModel, StepOutput, Hypothesis, LengthLimit, DecodeOptions } fr
 export { greedy, sample, type SampleOptions } from './greedy.js';
 export { beamSearch, type BeamSearchOptions } from './beam.js';
 export { lengthPenalty, coveragePenalty, type LengthPenalty } from './penalties.js';
+export { selectRows } from './state.js';
