@@ -411,8 +411,17 @@ export class RecurrentBase extends Module {
     if (wih.requiresGrad) k.gemm(1, 0, GH, I, TB, 1, dGx.ptr, GH, X.ptr, I, 1, wih.grad.ptr, I, be.gemmWork);
     if (whh.requiresGrad) k.gemm(1, 0, GH, H, TB, 1, dGh.ptr, GH, hprev.ptr, H, 1, whh.grad.ptr, H, be.gemmWork);
     if (this.bias) {
-      if (bih.requiresGrad) k.sumRows(bih.grad.ptr, dGx.ptr, TB, GH);
-      if (bhh.requiresGrad) k.sumRows(bhh.grad.ptr, dGh.ptr, TB, GH);
+      if (dGh === dGx && bih.requiresGrad && bhh.requiresGrad) {
+        // Both biases get the same column sums (LSTM, RNN): sum once, add twice.
+        const sum = this.ws.get('biasGradSum', [GH]);
+        k.fill(GH, 0, sum.ptr);
+        k.sumRows(sum.ptr, dGx.ptr, TB, GH);
+        k.axpy(GH, 1, sum.ptr, bih.grad.ptr);
+        k.axpy(GH, 1, sum.ptr, bhh.grad.ptr);
+      } else {
+        if (bih.requiresGrad) k.sumRows(bih.grad.ptr, dGx.ptr, TB, GH);
+        if (bhh.requiresGrad) k.sumRows(bhh.grad.ptr, dGh.ptr, TB, GH);
+      }
     }
     k.gemm(0, 0, TB, I, GH, 1, dGx.ptr, GH, wih.value.ptr, I, d === 0 ? 0 : 1, dIn.ptr, I, be.gemmWork);
   }
