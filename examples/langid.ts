@@ -4,10 +4,7 @@
 // sentences classified. Run: npm run demo:langid
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { init } from 'seqwasm';
-// The models are not yet re-exported by the package's entry (src/api.ts); this is the same
-// build under dist/ that 'seqwasm' resolves to.
-import { SequenceClassifier } from '../dist/models/index.js';
+import { init, SequenceClassifier } from 'seqwasm';
 
 const PER_LANGUAGE = 3000, MAX_CHARS = 80;
 const data = (name: string) => new URL(`../../shared/data/${name}`, import.meta.url);

@@ -5,10 +5,7 @@
 // Run: npm run demo:segmenter
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { init } from 'seqwasm';
-// The models are not yet re-exported by the package's entry (src/api.ts); this is the same
-// build under dist/ that 'seqwasm' resolves to.
-import { SequenceTagger } from '../dist/models/index.js';
+import { init, SequenceTagger } from 'seqwasm';
 
 const BYTES = 1_500_000, WINDOW = 48;
 async function readPrefix(url: URL, bytes: number): Promise<string> {

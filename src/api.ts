@@ -16,5 +16,17 @@ export { Linear, Embedding, Dropout, type VectorSource, type PretrainedOptions, 
 export * from './train/index.js';
 export * as metrics from './metrics/index.js';
 export * from './w2v/index.js';
-export { LanguageModel, sampleLogits, type LanguageModelOptions, type FitOptions, type GenerateOptions } from './models/language-model.js';
+export { Attention, AttentionalState, type AttentionType, type AttentionOptions } from './nn/attention.js';
+export {
+  greedy, sample, beamSearch, lengthPenalty, coveragePenalty, selectRows,
+  type StepModel, type StepOutput, type Hypothesis, type LengthLimit, type DecodeOptions, type SampleOptions,
+  type BeamSearchOptions, type LengthPenalty,
+} from './decode/index.js';
+export {
+  SequenceClassifier, SequenceTagger, LanguageModel, sampleLogits, SequencePooling, RecurrentModel,
+  fitLoop, evaluateBatches, resolveTrainOptions, shuffleInPlace, splitIndices, indexBatches, noRandom,
+  type SequenceClassifierOptions, type ClassifierFitOptions, type SequenceTaggerOptions, type TaggerFitOptions,
+  type LanguageModelOptions, type FitOptions, type GenerateOptions, type PoolingMode, type RecurrentModelOptions,
+  type TrainOptions, type TrainProgress, type EpochSummary, type History, type TrainTask, type StepResult,
+} from './models/index.js';
 export const VERSION = '0.1.0';
