@@ -1,0 +1,153 @@
+// Seq2Seq: whole-model gradients against central finite differences, decoding consistency
+// (beam 1 = greedy; a padded batch decodes as each sentence alone), a tiny task learned, and
+// bad input refused. Vocabulary: building, encoding, JSON round trip.
+import { describe, it, beforeAll, expect } from 'vitest';
+import type { Backend } from '../../src/core/backend.js';
+import { Seq2Seq, Vocabulary, type Seq2SeqOptions } from '../../src/seq2seq/index.js';
+import { SeqwasmError } from '../../src/errors.js';
+import { greedy, beamSearch } from '../../src/decode/index.js';
+import { bothBuilds, rng } from '../helpers.js';
+
+let builds: Backend[];
+beforeAll(async () => { builds = await bothBuilds(); });
+
+function randomPairs(n: number, V: number, seed: number, maxLen = 5): { src: number[][]; tgt: number[][] } {
+  const r = rng(seed);
+  const src: number[][] = [], tgt: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    src.push(Array.from({ length: 1 + Math.floor(r() * maxLen) }, () => 3 + Math.floor(r() * (V - 3))));
+    tgt.push(Array.from({ length: Math.floor(r() * maxLen) }, () => 3 + Math.floor(r() * (V - 3))));
+  }
+  return { src, tgt };
+}
+
+const configs: [string, Partial<Seq2SeqOptions>][] = [
+  ['GRU general input-feeding', { cell: 'GRU', attention: 'general' }],
+  ['LSTM bidirectional 2 layers additive', { cell: 'LSTM', bidirectional: true, numLayers: 2, attention: 'additive', hiddenSize: 6 }],
+  ['GRU dot, no input feeding', { cell: 'GRU', attention: 'dot', inputFeeding: false }],
+  ['LSTM bidirectional dot', { cell: 'LSTM', bidirectional: true, attention: 'dot', hiddenSize: 6 }],
+];
+
+describe.each(['simd', 'relaxed'])('%s build', (name) => {
+  const be = () => builds[name === 'simd' ? 0 : 1];
+
+  it.each(configs)('gradients match central finite differences: %s', (_, extra) => {
+    const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, seed: 3, ...extra }, be());
+    const { src, tgt } = randomPairs(3, 6, 11);
+    const opts = { labelSmoothing: 0.1 };
+    model.zeroGrad();
+    model.loss(src, tgt, { ...opts, backward: true });
+    const r = rng(5);
+    let checked = 0;
+    for (const p of model.parameters) {
+      const v = p.value.data as Float32Array, g = p.grad.data as Float32Array;
+      for (let j = 0; j < 3; j++) {
+        const i = Math.floor(r() * v.length);
+        const x = v[i], eps = 1e-2;
+        v[i] = x + eps; const up = model.loss(src, tgt, opts).loss;
+        v[i] = x - eps; const down = model.loss(src, tgt, opts).loss;
+        v[i] = x;
+        const num = (up - down) / (2 * eps);
+        expect(Math.abs(g[i] - num), `${p.name}[${i}] analytic ${g[i]} numeric ${num}`).toBeLessThan(2e-3 + 3e-2 * Math.abs(num));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+    model.release();
+  });
+
+  it.each(configs)('greedy = beam 1, and a padded batch decodes as each sentence alone: %s', (_, extra) => {
+    const model = new Seq2Seq({ srcVocabSize: 9, tgtVocabSize: 8, embeddingDim: 4, hiddenSize: 5, seed: 4, ...extra }, be());
+    const w = model.generator.weight.value.data as Float32Array;
+    for (let i = 0; i < w.length; i++) w[i] *= 8; // sharper distributions
+    const { src } = randomPairs(4, 9, 21, 6);
+    const g = model.translate(src, { maxLength: 7 });
+    const b1 = beamSearch(model, { initialState: model.start(src), batchSize: src.length, bos: 1, eos: 2, maxLength: 7, beamSize: 1 });
+    model.releaseStates();
+    const gd = greedy(model, { initialState: model.start(src), batchSize: src.length, bos: 1, eos: 2, maxLength: 7 });
+    model.releaseStates();
+    for (let b = 0; b < src.length; b++) {
+      expect(b1[b][0].tokens).toEqual(g[b][0].tokens);
+      expect(gd[b].tokens).toEqual(g[b][0].tokens);
+    }
+    const beams = model.translate(src, { beam: 3, nbest: 3, maxLength: 7, returnAttention: true });
+    for (let b = 0; b < src.length; b++) {
+      const alone = model.translate([src[b]], { beam: 3, nbest: 3, maxLength: 7 });
+      expect(beams[b].map((h) => h.tokens)).toEqual(alone[0].map((h) => h.tokens));
+      beams[b].forEach((h, i) => expect(h.score).toBeCloseTo(alone[0][i].score, 4));
+      for (const h of beams[b]) for (const row of h.attention!) expect(row.length).toBe(src[b].length);
+      const gAlone = model.translate([src[b]], { maxLength: 7 });
+      expect(gAlone[0][0].tokens).toEqual(g[b][0].tokens);
+    }
+    model.release();
+  });
+
+  it('the padded training loss equals the mean of the per-sentence losses weighted by tokens', () => {
+    const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, seed: 3, bidirectional: true, cell: 'LSTM' }, be());
+    const { src, tgt } = randomPairs(4, 6, 13);
+    const all = model.loss(src, tgt);
+    let sum = 0, n = 0;
+    for (let b = 0; b < 4; b++) { const r = model.loss([src[b]], [tgt[b]]); sum += r.loss * r.count; n += r.count; }
+    expect(n).toBe(all.count);
+    expect(all.loss).toBeCloseTo(sum / n, 5);
+    model.release();
+  });
+
+  it('learns to reverse short sequences', () => {
+    const r = rng(7);
+    const make = (n: number) => {
+      const src: number[][] = [];
+      for (let i = 0; i < n; i++) src.push(Array.from({ length: 2 + Math.floor(r() * 4) }, () => 3 + Math.floor(r() * 6)));
+      return { src, tgt: src.map((s) => [...s].reverse()) };
+    };
+    const train = make(1000), test = make(50);
+    const model = new Seq2Seq({ srcVocabSize: 9, tgtVocabSize: 9, embeddingDim: 16, hiddenSize: 32, bidirectional: true, seed: 1 }, be());
+    const h = model.fit(train.src, train.tgt, { epochs: 40, batchSize: 32, lr: 1e-2, validation: { sources: test.src, targets: test.tgt }, bleu: true });
+    expect(h.loss[h.loss.length - 1]).toBeLessThan(h.loss[0]);
+    const out = model.translate(test.src, { maxLength: 10 });
+    const exact = out.filter((o, i) => JSON.stringify(o[0].tokens) === JSON.stringify([...test.tgt[i], 2])).length;
+    expect(exact / test.src.length).toBeGreaterThanOrEqual(0.95);
+    model.release();
+  }, 120_000);
+
+  it('bad input → SeqwasmError', () => {
+    const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, maxSourceLength: 4 }, be());
+    expect(() => model.translate([[]])).toThrow(SeqwasmError);
+    expect(() => model.translate([])).toThrow(SeqwasmError);
+    expect(() => model.translate([[3, 4, 5, 6, 3]])).toThrow(/maxSourceLength/);
+    expect(() => model.translate([[3]], { beam: 0 })).toThrow(SeqwasmError);
+    expect(() => model.translate([[3]], { beam: 2, nbest: 3 })).toThrow(SeqwasmError);
+    expect(() => model.translate([[9]])).toThrow(SeqwasmError);
+    expect(() => model.loss([[3]], [[7]])).toThrow(SeqwasmError);
+    expect(() => model.loss([[3]], [[3], [4]])).toThrow(SeqwasmError);
+    expect(() => model.loss([[3]], [[3]], { labelSmoothing: 1 })).toThrow(SeqwasmError);
+    expect(() => new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, hiddenSize: 5, bidirectional: true, encoderHiddenSize: 3, attention: 'dot' }, be())).toThrow(SeqwasmError);
+    model.release();
+  });
+});
+
+describe('Vocabulary', () => {
+  it('builds char and word vocabularies with specials, min frequency and max size', () => {
+    const v = Vocabulary.build(['abca', 'ab'], { level: 'char' });
+    expect(v.tokens).toEqual(['<pad>', '<s>', '</s>', '<unk>', 'a', 'b', 'c']);
+    expect(v.encode('cab?')).toEqual([6, 4, 5, 3]);
+    expect(v.decode([4, 5, 2, 6])).toBe('ab');
+    const w = Vocabulary.build(['the cat', 'the dog the'], { minFrequency: 2 });
+    expect(w.tokens).toEqual(['<pad>', '<s>', '</s>', '<unk>', 'the']);
+    expect(w.decode(w.encode('the cat'))).toBe('the <unk>');
+    const m = Vocabulary.build(['a b c d'], { maxSize: 5 });
+    expect(m.size).toBe(5);
+    const r = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
+    expect(r.tokens).toEqual(v.tokens);
+    expect(r.encode('abc')).toEqual(v.encode('abc'));
+  });
+  it('unknown tokens without <unk>, bad JSON and bad options → SeqwasmError', () => {
+    const v = Vocabulary.build(['ab'], { level: 'char', unk: false });
+    expect(v.encode('ba')).toEqual([4, 3]);
+    expect(() => v.encode('abz')).toThrow(SeqwasmError);
+    expect(() => v.decode([99])).toThrow(SeqwasmError);
+    expect(() => Vocabulary.fromJSON({ level: 'char', tokens: ['a'], unk: false })).toThrow(SeqwasmError);
+    expect(() => Vocabulary.build(['a'], { minFrequency: 0 })).toThrow(SeqwasmError);
+    expect(() => Vocabulary.build(['a'], { maxSize: 2 })).toThrow(SeqwasmError);
+  });
+});
