@@ -10,7 +10,7 @@ export interface RecurrentKernels {
   sumRows(out: Ptr, x: Ptr, rows: number, cols: number): void;
   transpose(out: Ptr, x: Ptr, rows: number, cols: number): void;
   swapLeadingAxes(out: Ptr, x: Ptr, A: number, B: number, C: number): void;
-  lstmStepForward(gates: Ptr, cNext: Ptr, hNext: Ptr, tanhC: Ptr, out: Ptr, ldo: number,
+  lstmStepForward(gates: Ptr, rec: Ptr, cNext: Ptr, hNext: Ptr, tanhC: Ptr, out: Ptr, ldo: number,
                   cPrev: Ptr, hPrev: Ptr, B: number, H: number, lengths: Ptr, t: number): void;
   lstmStepBackward(dGates: Ptr, dh: Ptr, dc: Ptr, gates: Ptr, cPrev: Ptr, tanhC: Ptr,
                    dOut: Ptr, ldo: number, B: number, H: number, lengths: Ptr, t: number): void;

@@ -276,10 +276,13 @@ export class RecurrentBase extends Module {
     const ldw = paddedStride(GH);
     const whhT = B > 1 ? this.ws.get(`whhT${tag}`, [H, ldw]) : null;
     if (whhT) k.transposePadded(whhT.ptr, ldw, whh.value.ptr, GH, H);
-    const recurrent = (dst: number, hp: number) => {
-      if (whhT) k.gemm(0, 0, B, GH, H, 1, hp, H, whhT.ptr, ldw, 1, dst, GH, be.gemmWork);
-      else k.gemv(0, GH, H, 1, whh.value.ptr, H, hp, 1, dst);
+    const recurrent = (dst: number, hp: number, beta: number) => {
+      if (whhT) k.gemm(0, 0, B, GH, H, 1, hp, H, whhT.ptr, ldw, beta, dst, GH, be.gemmWork);
+      else k.gemv(0, GH, H, 1, whh.value.ptr, H, hp, beta, dst);
     };
+    // LSTM: the recurrent product goes to a (B, GH) buffer that stays in cache; the step kernel
+    // adds it to the input side.
+    const rec = this.mode === 'LSTM' ? this.ws.get('rec', [B, GH]) : null;
     const hprev = this.ws.get(`hprev${tag}`, [T, B, H]);
     const cprev = this.mode === 'LSTM' ? this.ws.get(`cprev${tag}`, [T, B, H]) : null;
     const tanhC = this.mode === 'LSTM' ? this.ws.get(`tanhC${tag}`, [T, B, H]) : null;
@@ -300,15 +303,15 @@ export class RecurrentBase extends Module {
         const cp = cprev!.ptr + t * state;
         if (s === 0) k.copy(B * H, c0!.ptr + idx * state, cp);
         const cNext = s === T - 1 ? cN!.ptr + idx * state : cprev!.ptr + next * state;
-        recurrent(g, hp);
-        k.lstmStepForward(g, cNext, hNext, tanhC!.ptr + t * state, o, ldo, cp, hp, B, H, lengths, t);
+        recurrent(rec!.ptr, hp, 0);
+        k.lstmStepForward(g, rec!.ptr, cNext, hNext, tanhC!.ptr + t * state, o, ldo, cp, hp, B, H, lengths, t);
       } else if (this.mode === 'GRU') {
         if (this.bias) k.broadcastRows(gh!.ptr, bhh.value.ptr, B, GH);
         else k.fill(B * GH, 0, gh!.ptr);
-        recurrent(gh!.ptr, hp);
+        recurrent(gh!.ptr, hp, 1);
         k.gruStepForward(g, hn!.ptr + t * state, hNext, o, ldo, gh!.ptr, hp, B, H, lengths, t);
       } else {
-        recurrent(g, hp);
+        recurrent(g, hp, 1);
         k.rnnStepForward(g, hNext, o, ldo, hp, B, H, lengths, t, this.mode === 'RNN_RELU' ? 1 : 0);
       }
     }

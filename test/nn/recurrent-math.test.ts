@@ -31,11 +31,12 @@ function sigmoidOf(be: Backend, xs: number[]): Float32Array {
   const H = xs.length;
   // Gates (1, 4H): x in the i block; the other blocks are 0.
   const gates = be.tensor([...xs, ...new Array(3 * H).fill(0)], [1, 4 * H]);
+  const rec = be.zeros([1, 4 * H]); // the recurrent product, added to gates
   const s = () => be.zeros([1, H]);
   const [cN, hN, tc, out, c0, h0] = [s(), s(), s(), s(), s(), s()];
-  be.kernels.lstmStepForward(gates.ptr, cN.ptr, hN.ptr, tc.ptr, out.ptr, H, c0.ptr, h0.ptr, 1, H, 0, 0);
+  be.kernels.lstmStepForward(gates.ptr, rec.ptr, cN.ptr, hN.ptr, tc.ptr, out.ptr, H, c0.ptr, h0.ptr, 1, H, 0, 0);
   const r = Float32Array.from(gates.data.subarray(0, H));
-  [gates, cN, hN, tc, out, c0, h0].forEach((t) => t.release());
+  [gates, rec, cN, hN, tc, out, c0, h0].forEach((t) => t.release());
   return r;
 }
 
