@@ -4,9 +4,7 @@
 //
 //   npm run build && npm run demo:dates          (env EPOCHS, TRAIN, SEED to change the run)
 import { writeFileSync } from 'node:fs';
-import { init } from 'seqwasm';
-// Seq2Seq and Vocabulary are not exported from the package entry yet (src/api.ts).
-import { Seq2Seq, Vocabulary } from '../dist/seq2seq/index.js';
+import { init, Seq2Seq, Seq2SeqVocabulary as Vocabulary } from 'seqwasm';
 
 const EPOCHS = Number(process.env.EPOCHS ?? 20);
 const TRAIN = Number(process.env.TRAIN ?? 20000);

@@ -23,6 +23,12 @@ export {
   type BeamSearchOptions, type LengthPenalty,
 } from './decode/index.js';
 export {
+  Seq2Seq, Vocabulary as Seq2SeqVocabulary, PAD, BOS, EOS, UNK,
+  type Seq2SeqOptions, type Seq2SeqCell, type Seq2SeqAttention, type LossOptions, type LossResult, type TranslateOptions,
+  type Seq2SeqTrainOptions, type Seq2SeqEpochSummary, type DecoderState, type VocabularyOptions, type VocabularyJSON,
+  type VocabularyLevel,
+} from './seq2seq/index.js';
+export {
   SequenceClassifier, SequenceTagger, LanguageModel, sampleLogits, SequencePooling, RecurrentModel,
   fitLoop, evaluateBatches, resolveTrainOptions, shuffleInPlace, splitIndices, indexBatches, noRandom,
   type SequenceClassifierOptions, type ClassifierFitOptions, type SequenceTaggerOptions, type TaggerFitOptions,
