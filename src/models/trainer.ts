@@ -7,6 +7,7 @@ import type { Module, StateDict } from '../nn/module.js';
 import type { Parameter } from '../nn/parameter.js';
 import { Optimizer, SGD, Adam, AdamW, RMSprop } from '../train/optim.js';
 import { clipGradNorm, clipGradValue } from '../train/clip.js';
+import type { LRScheduler } from '../train/schedule.js';
 
 export interface TrainProgress {
   epoch: number;
@@ -62,6 +63,11 @@ export interface TrainOptions {
   onProgress?: (p: TrainProgress) => void;
   /** Called after every epoch, after validation. */
   onEpochEnd?: (e: EpochSummary) => void;
+  /**
+   * A learning-rate schedule, made from the optimizer fit creates and stepped after every epoch
+   * (PyTorch's usual place), e.g. `(opt) => new CosineAnnealingLR(opt, { tMax: epochs })`.
+   */
+  schedule?: (optimizer: Optimizer) => LRScheduler;
 }
 
 export interface History {
@@ -126,7 +132,11 @@ export function resolveTrainOptions(options: TrainOptions, defaults: { batchSize
     skipNonFinite: options.skipNonFinite ?? false,
     onProgress: options.onProgress,
     onEpochEnd: options.onEpochEnd,
+    schedule: options.schedule,
   };
+  if (o.schedule !== undefined && typeof o.schedule !== 'function') {
+    throw new SeqwasmError(ErrorCode.badArgument, `schedule must be a function (optimizer) => LRScheduler, received ${describe(o.schedule)}`);
+  }
   if (!['adam', 'adamw', 'sgd', 'rmsprop'].includes(o.optimizer)) {
     throw new SeqwasmError(ErrorCode.badArgument, `optimizer must be 'adam', 'adamw', 'sgd' or 'rmsprop', received ${describe(o.optimizer)}`);
   }
@@ -199,6 +209,7 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
   const random = () => be.random();
   const snapshot = module.stateDict();
   const optimizer = makeOptimizer(params, o);
+  const scheduler = o.schedule?.(optimizer);
   const history: History = { loss: [], valLoss: [], valAccuracy: [], epochs: [], bestEpoch: -1, stoppedEarly: false, skippedSteps: 0, steps: 0 };
   let best = Infinity, bestState: StateDict | null = null, sinceBest = 0;
   const valBatches = task.validationBatches();
@@ -256,6 +267,7 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
       }
       history.epochs.push(summary);
       o.onEpochEnd?.(summary);
+      scheduler?.step();
       const monitored = summary.valLoss ?? summary.loss;
       if (monitored < best - o.minDelta) {
         best = monitored;
