@@ -4,6 +4,8 @@ import { dirname } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createBackend } from '../src/node.js';
 import type { Backend, Build } from '../src/core/backend.js';
+import type { OwnWorkload } from '../src/bench/gemm.js';
+import { timeMs, type Figure } from './harness.js';
 import { relaxedSimdSupported } from '../src/core/init.js';
 
 const require = createRequire(import.meta.url);
@@ -13,6 +15,20 @@ export async function seqwasmBuilds(): Promise<Partial<Record<Build, Backend>>> 
   const out: Partial<Record<Build, Backend>> = { simd: await createBackend({ build: 'simd' }) };
   if (relaxedSimdSupported()) out.relaxed = await createBackend({ build: 'relaxed' });
   return out;
+}
+
+/** seqwasm's side of a figure: the workload on each build this runtime runs, in its unit. */
+export async function measureOwn(own: OwnWorkload): Promise<Figure> {
+  const builds = await seqwasmBuilds();
+  const measure = (build: Build) => {
+    const backend = builds[build];
+    if (!backend) return undefined;
+    const c = own.setup(backend);
+    const v = c.value(timeMs(c.run));
+    c.release();
+    return v;
+  };
+  return { workload: own.name, unit: own.unit, seqwasm: measure('simd')!, relaxed: measure('relaxed'), peers: {} };
 }
 
 type Tf = typeof import('@tensorflow/tfjs-core');

@@ -3,7 +3,7 @@
 import type { Workload } from '../harness.js';
 import { timeMs } from '../harness.js';
 import { linalgWorkloads } from '../../src/bench/gemm.js';
-import { seqwasmBuilds, tfjs } from '../peers.js';
+import { measureOwn, tfjs } from '../peers.js';
 
 /** The loop a JavaScript programmer would write: i-k-j order over Float32Arrays. */
 function jsGemm(a: Float32Array, b: Float32Array, c: Float32Array, n: number): void {
@@ -39,16 +39,7 @@ export const workloads: Workload[] = linalgWorkloads.map((own) => {
     unit: own.unit,
     higherIsBetter: true,
     async run({ peers }) {
-      const builds = await seqwasmBuilds();
-      const measure = (build: 'simd' | 'relaxed') => {
-        const backend = builds[build];
-        if (!backend) return undefined;
-        const c = own.setup(backend);
-        const v = c.value(timeMs(c.run));
-        c.release();
-        return v;
-      };
-      const figure = { workload: own.name, unit: own.unit, seqwasm: measure('simd')!, relaxed: measure('relaxed'), peers: {} as Record<string, number> };
+      const figure = await measureOwn(own);
       if (!peers) return figure;
       const tf = await tfjs('wasm');
       const a = tf.tensor(random(n * n), [n, n]);

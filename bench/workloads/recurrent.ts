@@ -5,7 +5,7 @@
 import type { Workload } from '../harness.js';
 import { timeMs } from '../harness.js';
 import { recurrentWorkloads, RECURRENT_SIZES } from '../../src/bench/recurrent.js';
-import { seqwasmBuilds, tfjs, pythonHas, runPython } from '../peers.js';
+import { measureOwn, tfjs, pythonHas, runPython } from '../peers.js';
 
 type Tf = Awaited<ReturnType<typeof tfjs>>;
 
@@ -53,7 +53,7 @@ function tfjsCase(tf: Tf, name: string): () => void {
   };
   return () => tf.tidy(() => {
     const { grads } = tf.variableGrads(loss, vars as never);
-    opt.applyGradients(grads);
+    opt.applyGradients(grads as never);
   });
 }
 
@@ -62,16 +62,7 @@ export const workloads: Workload[] = recurrentWorkloads.map((own) => ({
   unit: own.unit,
   higherIsBetter: false,
   async run({ peers }) {
-    const builds = await seqwasmBuilds();
-    const measure = (build: 'simd' | 'relaxed') => {
-      const backend = builds[build];
-      if (!backend) return undefined;
-      const c = own.setup(backend);
-      const v = timeMs(c.run);
-      c.release();
-      return v;
-    };
-    const figure = { workload: own.name, unit: own.unit, seqwasm: measure('simd')!, relaxed: measure('relaxed'), peers: {} as Record<string, number>, note: '' };
+    const figure = await measureOwn(own);
     if (!peers) return figure;
     if (pythonHas('torch')) {
       figure.peers.pytorch = runPython(new URL('../../tools/torch_rnn_bench.py', import.meta.url).pathname, [own.name])[own.name];

@@ -66,7 +66,7 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     expectClose(outs, output.data, 1e-5, 1e-6);
     expect(cell.pending).toBe(T);
     cell.zeroGrad();
-    let dh = new Float32Array(B * H), dc = new Float32Array(B * H);
+    let dh: Float32Array = new Float32Array(B * H), dc: Float32Array = new Float32Array(B * H);
     const dx: number[][] = [];
     for (let s = T - 1; s >= 0; s--) {
       const upstream = dys.subarray(s * B * H, (s + 1) * B * H).map((v, i) => v + dh[i]);
