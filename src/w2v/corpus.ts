@@ -3,6 +3,7 @@
 // MAX_SENTENCE words are cut into pieces of that length, as gensim's LineSentence and
 // Text8Corpus do (gensim's MAX_WORDS_IN_BATCH = 10000), so a one-line corpus such as text8 streams.
 import { SeqwasmError, ErrorCode, describe } from '../errors.js';
+import { nodeModule } from '../core/node-module.js';
 
 export const MAX_SENTENCE = 10000;
 
@@ -35,8 +36,8 @@ function* chunked(tokens: string[]): Generator<string[]> {
 
 /** Sentences of a UTF-8 text file, read in 1 MiB chunks. Lines end sentences. */
 async function* fileSentences(path: string): AsyncGenerator<string[]> {
-  const { createReadStream } = await import('node:fs');
-  const { stat } = await import('node:fs/promises');
+  const { createReadStream } = await nodeModule<typeof import('node:fs')>('node:fs');
+  const { stat } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
   try {
     await stat(path);
   } catch (e) {

@@ -6,6 +6,7 @@ import type { Backend } from '../core/backend.js';
 import { getBackend } from '../core/init.js';
 import { formatBinary, formatText, parseBinary, parseText } from './format.js';
 import { pearson, spearman, correlationPValue } from './stats.js';
+import { nodeModule } from '../core/node-module.js';
 
 export type Term = string | readonly [string, number];
 
@@ -106,7 +107,7 @@ export class KeyedVectors {
 
   /** Reads a word2vec file (Node). `binary` defaults to true when the name ends in .bin. */
   static async load(path: string, options: { binary?: boolean; limit?: number; backend?: Backend } = {}): Promise<KeyedVectors> {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(path));
@@ -146,7 +147,7 @@ export class KeyedVectors {
   async save(path: string, options: { binary?: boolean } = {}): Promise<void> {
     const binary = options.binary ?? path.endsWith('.bin');
     const bytes = this.toBytes(binary);
-    const { writeFile, rename, unlink } = await import('node:fs/promises');
+    const { writeFile, rename, unlink } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
     const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
     try {
       await writeFile(tmp, bytes);

@@ -7,6 +7,7 @@ import { SeqwasmError, ErrorCode } from '../errors.js';
 import { Backend, type Build } from '../core/backend.js';
 import type { Word2Vec, Progress } from './word2vec.js';
 import { batches, type CorpusSource, MAX_SENTENCE } from './corpus.js';
+import { nodeModule } from '../core/node-module.js';
 
 const FILES: Record<Build, string> = { simd: 'seqwasm-shared.wasm', relaxed: 'seqwasm-shared-relaxed.wasm' };
 const modules = new WeakMap<Backend, { module: WebAssembly.Module; memory: WebAssembly.Memory }>();
@@ -19,8 +20,8 @@ export function threadsSupported(): boolean {
 /** Whether the shared-memory build is where createSharedBackend looks for it. */
 export async function sharedBuildAvailable(build: Build): Promise<boolean> {
   if (!threadsSupported()) return false;
-  const { access } = await import('node:fs/promises');
-  const { fileURLToPath } = await import('node:url');
+  const { access } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
+  const { fileURLToPath } = await nodeModule<typeof import('node:url')>('node:url');
   for (const rel of [`../${FILES[build]}`, `../../build/${FILES[build]}`]) {
     try { await access(fileURLToPath(new URL(rel, import.meta.url))); return true; } catch { /* next */ }
   }
@@ -30,8 +31,8 @@ export async function sharedBuildAvailable(build: Build): Promise<boolean> {
 /** A backend over a shared memory, from the shared-memory build of the given flavour. */
 export async function createSharedBackend(build: Build): Promise<Backend> {
   if (!threadsSupported()) throw new SeqwasmError(ErrorCode.badArgument, 'threads > 1 needs Node (worker_threads and SharedArrayBuffer)');
-  const { readFile } = await import('node:fs/promises');
-  const { fileURLToPath } = await import('node:url');
+  const { readFile } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
+  const { fileURLToPath } = await nodeModule<typeof import('node:url')>('node:url');
   const candidates = [new URL(`../${FILES[build]}`, import.meta.url), new URL(`../../build/${FILES[build]}`, import.meta.url)];
   let module: WebAssembly.Module | undefined;
   for (const url of candidates) {
@@ -82,7 +83,7 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
   const backend = model.backend;
   const shared = modules.get(backend);
   if (!shared) throw new SeqwasmError(ErrorCode.badArgument, 'internal: threaded training needs a shared-memory backend');
-  const { Worker } = await import('node:worker_threads');
+  const { Worker } = await nodeModule<typeof import('node:worker_threads')>('node:worker_threads');
   const mem = model.memory!;
   const vocab = model.vocab!;
   const o = model.options;
