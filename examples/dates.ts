@@ -11,17 +11,6 @@ const TRAIN = Number(process.env.TRAIN ?? 20000);
 const TEST = 1000;
 const SEED = Number(process.env.SEED ?? 1);
 
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const LOCALES = ['en-US', 'en-GB', 'fr-FR', 'de-DE'];
 const STYLES: Intl.DateTimeFormatOptions[] = [
   { dateStyle: 'full' }, { dateStyle: 'long' }, { dateStyle: 'medium' }, { dateStyle: 'short' },
@@ -52,7 +41,8 @@ function makeDates(n: number, random: () => number, exclude: Set<string>): { src
 }
 
 const backend = await init();
-const random = mulberry32(SEED);
+backend.seed(SEED);
+const random = () => backend.random();
 const seen = new Set<string>();
 const test = makeDates(TEST, random, seen);
 const train = makeDates(TRAIN, random, seen);

@@ -1,7 +1,7 @@
 // A character-level language model of dinosaur names (../shared/data/dinos.txt): trains an
 // LSTM, reports held-out perplexity, and samples new names. Run: npm run demo
 import { readFileSync } from 'node:fs';
-import { init, LanguageModel } from 'seqwasm';
+import { init, LanguageModel, shuffleInPlace } from 'seqwasm';
 
 const path = process.argv[2] ?? new URL('../../shared/data/dinos.txt', import.meta.url);
 const names = readFileSync(path, 'utf8').toLowerCase().split('\n').map((s) => s.trim()).filter(Boolean);
@@ -14,11 +14,7 @@ const encode = (name: string) => [0, ...Array.from(name, (ch) => id.get(ch)!), 0
 const backend = await init();
 backend.seed(1);
 // A seeded shuffle, then 90% to train on and 10% held out.
-const order = names.map((_, i) => i);
-for (let i = order.length - 1; i > 0; i--) {
-  const j = Math.floor(backend.random() * (i + 1));
-  [order[i], order[j]] = [order[j], order[i]];
-}
+const order = shuffleInPlace(names.map((_, i) => i), () => backend.random());
 const cut = Math.floor(names.length * 0.9);
 const train = order.slice(0, cut).map((i) => encode(names[i]));
 const heldOut = order.slice(cut).map((i) => encode(names[i]));

@@ -4,7 +4,7 @@
 // sentences classified. Run: npm run demo:langid
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { init, SequenceClassifier } from 'seqwasm';
+import { init, SequenceClassifier, shuffleInPlace } from 'seqwasm';
 
 const PER_LANGUAGE = 3000, MAX_CHARS = 80;
 const data = (name: string) => new URL(`../../shared/data/${name}`, import.meta.url);
@@ -13,13 +13,7 @@ const cmn = readFileSync(data('cmn.txt'), 'utf8').split('\n').filter(Boolean).ma
 
 const backend = await init();
 backend.seed(7);
-const shuffle = <T>(xs: T[]) => {
-  for (let i = xs.length - 1; i > 0; i--) {
-    const j = Math.floor(backend.random() * (i + 1));
-    [xs[i], xs[j]] = [xs[j], xs[i]];
-  }
-  return xs;
-};
+const shuffle = <T>(xs: T[]) => shuffleInPlace(xs, () => backend.random());
 // English and French from different lines, so the two sets are not translations of each other.
 const lines = shuffle(engFra.map((_, i) => i));
 const languages = ['English', 'French', 'Chinese'];

@@ -8,6 +8,7 @@ import { Backend, type Build } from '../core/backend.js';
 import type { Word2Vec, Progress } from './word2vec.js';
 import { batches, type CorpusSource, MAX_SENTENCE } from './corpus.js';
 import { nodeModule } from '../core/node-module.js';
+import { alphaAfter, progressRecord } from './schedule.js';
 
 const FILES: Record<Build, string> = { simd: 'seqwasm-shared.wasm', relaxed: 'seqwasm-shared-relaxed.wasm' };
 const modules = new WeakMap<Backend, { module: WebAssembly.Module; memory: WebAssembly.Memory }>();
@@ -129,7 +130,7 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
   };
 
   const total = model.corpusWords * epochs;
-  const alphaAt = (w: number) => Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (w / Math.max(1, total)));
+  const alphaAt = (w: number) => alphaAfter(w, total, o.alpha, o.minAlpha);
   const t0 = performance.now();
   let lastReport = t0, done = 0, alpha = o.alpha;
   const interval = o.progressInterval ?? 500;
@@ -140,11 +141,8 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
   };
   const report = (epoch: number) => {
     if (!onProgress) return;
-    const [loss, preds] = lossNow();
-    const secs = (performance.now() - t0) / 1000;
-    const wps = done / Math.max(secs, 1e-9);
-    onProgress({ epoch, epochs, wordsDone: done, wordsTotal: total, wordsPerSec: wps, alpha, loss,
-      lossPerPrediction: preds > 0 ? loss / preds : 0, etaSeconds: wps > 0 ? (total - done) / wps : Infinity });
+    const [loss, predictions] = lossNow();
+    onProgress(progressRecord({ epoch, epochs, done, total, startMs: t0, alpha, loss, predictions }));
   };
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {

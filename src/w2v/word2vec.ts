@@ -7,6 +7,7 @@ import { Vocabulary, WordCounter, type VocabOptions } from './vocab.js';
 import { sentences, checkSource, batches, RecordingCounter, type CachedCorpus, type CorpusSource, MAX_SENTENCE } from './corpus.js';
 import { ModelMemory, type ModelShape } from './context.js';
 import { KeyedVectors } from './keyed_vectors.js';
+import { alphaAfter, progressRecord } from './schedule.js';
 
 export interface Progress {
   epoch: number;
@@ -225,16 +226,12 @@ export class Word2Vec {
     let lastReport = t0;
     const interval = o.progressInterval ?? 500;
     let done = 0, loss = 0, predictions = 0;
-    const alphaAt = (w: number) => Math.max(o.minAlpha, o.alpha - (o.alpha - o.minAlpha) * (w / Math.max(1, total)));
+    const alphaAt = (w: number) => alphaAfter(w, total, o.alpha, o.minAlpha);
     let alpha = o.alpha;
     const report = (epoch: number) => {
       const [l, n] = mem.lossOf(mem.ctx, true);
       loss += l; predictions += n;
-      if (!onProgress) return;
-      const secs = (performance.now() - t0) / 1000;
-      const wps = done / Math.max(secs, 1e-9);
-      onProgress({ epoch, epochs, wordsDone: done, wordsTotal: total, wordsPerSec: wps, alpha, loss,
-        lossPerPrediction: predictions > 0 ? loss / predictions : 0, etaSeconds: wps > 0 ? (total - done) / wps : Infinity });
+      onProgress?.(progressRecord({ epoch, epochs, done, total, startMs: t0, alpha, loss, predictions }));
     };
     try {
       for (let epoch = 0; epoch < epochs; epoch++) {
