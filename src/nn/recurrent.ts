@@ -249,15 +249,22 @@ export class RecurrentBase extends Module {
     return cN ? { output, hN, cN } : { output, hN };
   }
 
-  private forwardDirection(l: number, d: number, X: Tensor, out: Tensor, tape: Tape,
-                           h0: Tensor, c0: Tensor | null, hN: Tensor, cN: Tensor | null): void {
-    const be = this.backend, k = be.kernels;
+  /** What forward and backward of direction d of layer l both start from. */
+  private direction(l: number, d: number, X: Tensor, tape: Tape) {
+    const be = this.backend;
     const { T, B, lengths } = tape;
-    const H = this.hiddenSize, D = this.directions, G = GATES[this.mode], GH = G * H;
-    const I = X.shape[2];
+    const H = this.hiddenSize, GH = GATES[this.mode] * H;
     const [wih, whh, bih, bhh] = this.cells[l][d];
     const tag = `${l}_${d}`;
-    const gates = this.ws.get(`gates${tag}`, [T, B, GH]);
+    return {
+      be, k: be.kernels, T, B, lengths, H, D: this.directions, GH, I: X.shape[2], wih, whh, bih, bhh, tag,
+      gates: this.ws.get(`gates${tag}`, [T, B, GH]),
+    };
+  }
+
+  private forwardDirection(l: number, d: number, X: Tensor, out: Tensor, tape: Tape,
+                           h0: Tensor, c0: Tensor | null, hN: Tensor, cN: Tensor | null): void {
+    const { be, k, T, B, lengths, H, D, GH, I, wih, whh, bih, bhh, tag, gates } = this.direction(l, d, X, tape);
     // Biases first, then the input projection of every step accumulates onto them. GRU keeps
     // b_hh on the recurrent side, because r multiplies W_hn·h + b_hn.
     if (this.bias) {
@@ -368,13 +375,7 @@ export class RecurrentBase extends Module {
 
   private backwardDirection(l: number, d: number, X: Tensor, dOut: Tensor, dIn: Tensor, tape: Tape,
                             dhN: Tensor, dcN: Tensor | null, dh0: Tensor, dc0: Tensor | null): void {
-    const be = this.backend, k = be.kernels;
-    const { T, B, lengths } = tape;
-    const H = this.hiddenSize, D = this.directions, G = GATES[this.mode], GH = G * H;
-    const I = X.shape[2];
-    const [wih, whh, bih, bhh] = this.cells[l][d];
-    const tag = `${l}_${d}`;
-    const gates = this.ws.get(`gates${tag}`, [T, B, GH]);
+    const { be, k, T, B, lengths, H, D, GH, I, wih, whh, bih, bhh, tag, gates } = this.direction(l, d, X, tape);
     const hprev = this.ws.get(`hprev${tag}`, [T, B, H]);
     const dGx = this.ws.get('dGx', [T, B, GH]);
     // Only the GRU's recurrent-side gradient differs from the input side's.
