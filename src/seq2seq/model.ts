@@ -67,6 +67,8 @@ export interface LossOptions {
   teacherForcing?: number;
   /** Return the attention weights of every step: [step][sentence] → Float32Array(srcLen). */
   returnAttention?: boolean;
+  /** Return the output logits, step-major: (T, B, V) with T = longest target + 1 (for </s>). */
+  returnLogits?: boolean;
 }
 
 export interface LossResult {
@@ -76,6 +78,8 @@ export interface LossResult {
   /** Target tokens whose argmax prediction was right. */
   correct: number;
   attention?: Float32Array[][];
+  /** With `returnLogits`: (T, B, V) row-major; rows past a sentence's end are computed on </s> inputs. */
+  logits?: Float32Array;
 }
 
 export interface TranslateOptions {
@@ -347,10 +351,10 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1)) throw new SeqwasmError(ErrorCode.badArgument, `labelSmoothing must be a number in [0, 1), received ${describe(smoothing)}`);
     const ratio = options.teacherForcing ?? 1;
     if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) throw new SeqwasmError(ErrorCode.badArgument, `teacherForcing must be a number in [0, 1], received ${describe(ratio)}`);
-    return this.run(sources, targets, options.backward === true, smoothing, ratio, options.returnAttention === true);
+    return this.run(sources, targets, options.backward === true, smoothing, ratio, options.returnAttention === true, options.returnLogits === true);
   }
 
-  private run(sources: readonly (readonly number[])[], targets: readonly (readonly number[])[], learn: boolean, smoothing: number, ratio: number, wantAttention: boolean): LossResult {
+  private run(sources: readonly (readonly number[])[], targets: readonly (readonly number[])[], learn: boolean, smoothing: number, ratio: number, wantAttention: boolean, wantLogits = false): LossResult {
     const be = this.backend, k = be.kernels, work = be.gemmWork;
     const B = sources.length, E = this.embeddingDim, H = this.hiddenSize, V = this.vocabSize;
     const lstm = this.cell === 'LSTM';
@@ -414,6 +418,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       }
     }
     const rows = T * B;
+    const logitsOut = wantLogits ? (logits.toArray() as Float32Array) : undefined;
     const probs = this.ws.get('probs', [rows, V]);
     const total = k.softmaxCrossEntropyForward(probs.ptr, logits.ptr, gold.ptr, rows, V, IGNORE, smoothing);
     let count = 0, correct = 0;
@@ -427,7 +432,10 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     }
     const loss = total / count;
     if (learn && Number.isFinite(loss)) this.backwardSteps(B, T, probs, gold, decIn, Hall, count, smoothing);
-    return attention ? { loss, count, correct, attention } : { loss, count, correct };
+    const result: LossResult = { loss, count, correct };
+    if (attention) result.attention = attention;
+    if (logitsOut) result.logits = logitsOut;
+    return result;
   }
 
   private backwardSteps(B: number, T: number, probs: Tensor, gold: Tensor, decIn: Tensor, Hall: Tensor, count: number, smoothing: number): void {
