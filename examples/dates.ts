@@ -1,10 +1,11 @@
 // Human-readable dates → ISO 8601, the classic attention exercise: "Dienstag, 3. März 1987",
 // "3/3/87", "3 mars 1987" … → "1987-03-03". A character-level GRU encoder-decoder with
-// attention learns it in a few minutes; the attention map of one example is written as SVG.
+// attention learns it in a few minutes. Writes the attention map of one example and the
+// training curve as SVG, and the model to dates-model/ (try `seqwasm translate --model dates-model`).
 //
 //   npm run build && npm run demo:dates          (env EPOCHS, TRAIN, SEED to change the run)
 import { writeFileSync } from 'node:fs';
-import { init, Seq2Seq, Seq2SeqVocabulary as Vocabulary, CosineAnnealingLR } from 'seqwasm';
+import { init, Seq2Seq, Seq2SeqVocabulary as Vocabulary, CosineAnnealingLR, Translator, trainingCurve, type CurvePoint } from 'seqwasm';
 
 const EPOCHS = Number(process.env.EPOCHS ?? 16);
 const TRAIN = Number(process.env.TRAIN ?? 20000);
@@ -59,7 +60,7 @@ const enc = (v: Vocabulary, xs: string[]) => xs.map((x) => v.encode(x));
 const trainSrc = enc(srcVocab, train.src), trainTgt = enc(tgtVocab, train.tgt);
 const held = 500; // validation: the last 500 training pairs are held out by fit's split
 const t0 = performance.now();
-let lastEpoch = -1;
+const curve: CurvePoint[] = [];
 model.fit(trainSrc.slice(held), trainTgt.slice(held), {
   epochs: EPOCHS, batchSize: 64, lr: 3e-3, clipNorm: 5, seed: SEED,
   // The loss is noisy at a constant rate late in training; annealing it settles the last errors.
@@ -69,14 +70,13 @@ model.fit(trainSrc.slice(held), trainTgt.slice(held), {
     if (p.batch % 10 !== 0 && p.batch !== p.batches - 1) return;
     const frac = (p.batch + 1) / p.batches, w = 30, fill = Math.round(frac * w);
     process.stderr.write(`\repoch ${p.epoch + 1}/${EPOCHS} [${'#'.repeat(fill)}${'.'.repeat(w - fill)}] loss ${p.loss.toFixed(3)} ${Math.round(p.tokensPerSecond)} tok/s   `);
-    lastEpoch = p.epoch;
   },
   onEpochEnd: (e) => {
+    curve.push({ epoch: e.epoch, loss: e.loss, valLoss: e.valLoss });
     process.stderr.write('\n');
     console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(4)}, validation loss ${e.valLoss?.toFixed(4)}, token accuracy ${((e.valAccuracy ?? 0) * 100).toFixed(2)}% (${e.seconds.toFixed(1)} s)`);
   },
 });
-void lastEpoch;
 const trainSeconds = (performance.now() - t0) / 1000;
 
 const testSrc = enc(srcVocab, test.src);
@@ -95,22 +95,14 @@ console.log(`\ntrained in ${trainSeconds.toFixed(0)} s`);
 console.log(`held-out exact match: greedy ${(g.acc * 100).toFixed(1)}% (${g.seconds.toFixed(1)} s), beam 4 ${(b.acc * 100).toFixed(1)}% (${b.seconds.toFixed(1)} s)`);
 for (let i = 0; i < 8; i++) console.log(`  ${test.src[i].padEnd(34)} → ${b.outs[i]}${b.outs[i] === test.tgt[i] ? '' : `   ✗ (${test.tgt[i]})`}`);
 
-// The attention map of one example: source characters × output characters.
-const ex = test.src.findIndex((s) => s.length > 20) ?? 0;
-const [hyp] = model.translate([testSrc[ex]], { returnAttention: true, maxLength: 12 })[0];
-const srcChars = Array.from(test.src[ex]), outChars = hyp.tokens.map((t) => tgtVocab.tokens[t]);
-const cell = 18, left = 60, top = 60;
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${left + srcChars.length * cell + 10}" height="${top + outChars.length * cell + 10}" font-family="monospace" font-size="12">\n`;
-srcChars.forEach((c, j) => { svg += `<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle">${esc(c === ' ' ? '␣' : c)}</text>\n`; });
-outChars.forEach((c, i) => {
-  svg += `<text x="${left - 8}" y="${top + i * cell + cell * 0.7}" text-anchor="end">${esc(c)}</text>\n`;
-  hyp.attention![i].forEach((a, j) => {
-    const v = Math.round(255 * (1 - a));
-    svg += `<rect x="${left + j * cell}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="rgb(${v},${v},255)"/>\n`;
-  });
-});
-svg += '</svg>\n';
+// The attention map of one example (source characters × output characters), the training
+// curve, and the model as a directory the CLI can use.
+const translator = new Translator(model, srcVocab, tgtVocab);
+const ex = Math.max(0, test.src.findIndex((s) => s.length > 20));
+const { svg, translation } = translator.heatmap(test.src[ex], { maxLength: 12, title: `"${test.src[ex]}" → ${test.tgt[ex]}` });
 writeFileSync('dates-attention.svg', svg);
-console.log(`attention map of "${test.src[ex]}" → "${tgtVocab.decode(hyp.tokens)}" written to dates-attention.svg`);
+writeFileSync('dates-training.svg', trainingCurve(curve, { title: 'dates: loss per character' }));
+await translator.save('dates-model');
+console.log(`attention map of "${test.src[ex]}" → "${translation.text}" written to dates-attention.svg, training curve to dates-training.svg`);
+console.log(`model saved to dates-model/; try: echo "${test.src[1]}" | npx seqwasm translate --model dates-model --beam 4`);
 console.log(`total ${((performance.now() - t0) / 1000).toFixed(0)} s`);

@@ -26,8 +26,11 @@ export {
   Seq2Seq, Vocabulary as Seq2SeqVocabulary, PAD, BOS, EOS, UNK,
   type Seq2SeqOptions, type Seq2SeqCell, type Seq2SeqAttention, type LossOptions, type LossResult, type TranslateOptions,
   type Seq2SeqTrainOptions, type Seq2SeqEpochSummary, type DecoderState, type VocabularyOptions, type VocabularyJSON,
-  type VocabularyLevel,
+  type VocabularyLevel, type TeacherForcingSchedule, Translator, SEQ2SEQ_FILES, type TextHypothesis,
 } from './seq2seq/index.js';
+export { attentionHeatmap, type AttentionHeatmapInput, type AttentionHeatmapOptions } from './plot/attention-heatmap.js';
+export { trainingCurve, type CurvePoint, type TrainingCurveOptions } from './plot/training-curve.js';
+export { encodeSafetensors, decodeSafetensors } from './nn/safetensors.js';
 export {
   SequenceClassifier, SequenceTagger, LanguageModel, sampleLogits, SequencePooling, RecurrentModel,
   fitLoop, evaluateBatches, resolveTrainOptions, shuffleInPlace, splitIndices, indexBatches, noRandom,

@@ -18,6 +18,14 @@ const commands: Record<string, Command> = {
     summary: "train word vectors with word2vec.c's options, or query them (seqwasm word2vec --help)",
     run: async (argv, io) => (await import('./cli/word2vec.js')).word2vecCommand(argv, io),
   },
+  seq2seq: {
+    summary: 'train an attention encoder-decoder on tab-separated pairs (seqwasm seq2seq train --help)',
+    run: async (argv, io) => (await import('./cli/seq2seq.js')).seq2seqCommand(argv, io),
+  },
+  translate: {
+    summary: 'translate lines with a trained model, greedy or beam search (seqwasm translate --help)',
+    run: async (argv, io) => (await import('./cli/seq2seq.js')).translateCommand(argv, io),
+  },
   bench: {
     summary: "time seqwasm's own workloads (GEMM, GEMV) on each build this runtime runs",
     run: async (argv, io) => (await import('./cli/bench.js')).benchCommand(argv, io),

@@ -2,6 +2,8 @@
 // seqwasm's Word2Vec, and queries / evaluations on saved vectors.
 import { SeqwasmError } from '../errors.js';
 import type { CliIO } from './io.js';
+import { bar, formatDuration } from './progress.js';
+import { writeFileAtomic } from '../core/files.js';
 
 const HELP = `Usage: seqwasm word2vec train -train FILE -output FILE [options]
        seqwasm word2vec query -vectors FILE [query]
@@ -70,12 +72,6 @@ const TRAIN_KEYS = new Set(['train', 'output', 'size', 'window', 'sample', 'hs',
   'cbow', 'binary', 'save-vocab', 'read-vocab', 'seed', 'min-alpha', 'max-final-vocab', 'quiet']);
 const QUERY_KEYS = new Set(['vectors', 'binary', 'limit', 'similar', 'analogy', 'cosmul', 'topn', 'eval-analogies', 'restrict', 'eval-pairs']);
 
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.floor(s % 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(sec).padStart(2, '0')}s`;
-}
-
 async function train(o: Opts, io: CliIO): Promise<number> {
   for (const k of o.keys()) if (!TRAIN_KEYS.has(k)) throw new SeqwasmError('bad_argument', `unknown option -${k} for train (see seqwasm word2vec --help)`);
   const input = str(o, 'train', true)!;
@@ -115,18 +111,12 @@ async function train(o: Opts, io: CliIO): Promise<number> {
   const vocab = await model.buildVocab(input);
   if (!quiet) io.stderr(`Vocab size: ${vocab.size}\nWords in train file: ${model.corpusWords}\n`);
   const saveVocab = str(o, 'save-vocab');
-  if (saveVocab) {
-    const { writeFile, rename } = await import('node:fs/promises');
-    const tmp = `${saveVocab}.tmp-${process.pid}`;
-    await writeFile(tmp, vocab.words.map((w, i) => `${w} ${vocab.counts[i]}\n`).join(''));
-    await rename(tmp, saveVocab);
-  }
+  if (saveVocab) await writeFileAtomic(saveVocab, vocab.words.map((w, i) => `${w} ${vocab.counts[i]}\n`).join(''));
   const r = await model.train(input, {
     onProgress: quiet ? undefined : (p) => {
       const pct = (100 * p.wordsDone) / Math.max(1, p.wordsTotal);
-      const width = 30, fill = Math.round((pct / 100) * width);
-      io.stderr(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${pct.toFixed(1).padStart(5)}%  epoch ${p.epoch + 1}/${p.epochs}  ` +
-        `alpha ${p.alpha.toFixed(6)}  ${(p.wordsPerSec / 1000).toFixed(1)}k words/s  loss ${p.lossPerPrediction.toFixed(4)}  ETA ${fmtTime(p.etaSeconds)}   `);
+      io.stderr(`\r${bar(pct / 100)} ${pct.toFixed(1).padStart(5)}%  epoch ${p.epoch + 1}/${p.epochs}  ` +
+        `alpha ${p.alpha.toFixed(6)}  ${(p.wordsPerSec / 1000).toFixed(1)}k words/s  loss ${p.lossPerPrediction.toFixed(4)}  ETA ${formatDuration(p.etaSeconds)}   `);
     },
   });
   if (!quiet) io.stderr(`\ntrained in ${r.seconds.toFixed(1)} s (${Math.round(r.wordsPerSec)} words/s)\n`);

@@ -22,7 +22,7 @@ import { RecurrentBase } from '../nn/recurrent.js';
 import { GRUCell, LSTMCell } from '../nn/cells.js';
 import { Attention, AttentionalState } from '../nn/attention.js';
 import { Workspace } from '../nn/workspace.js';
-import { greedy, beamSearch, selectRows, type StepModel, type StepOutput, type Hypothesis, type LengthPenalty } from '../decode/index.js';
+import { greedy, sample, beamSearch, selectRows, type StepModel, type StepOutput, type Hypothesis, type LengthPenalty, type LengthLimit } from '../decode/index.js';
 import { fitLoop, resolveTrainOptions, shuffleInPlace, splitIndices, type TrainOptions, type TrainTask, type History, type StepResult, type EpochSummary } from '../models/trainer.js';
 import { inEval } from '../models/base.js';
 import { BLEU } from '../metrics/index.js';
@@ -87,9 +87,17 @@ export interface TranslateOptions {
   beam?: number;
   /** Hypotheses per sentence (≤ beam). Default 1. */
   nbest?: number;
-  /** Maximum output length in tokens, EOS included. Default 100. */
-  maxLength?: number;
+  /** Maximum output length in tokens, EOS included: absolute or ⌊a·srcLen + b⌋. Default 100. */
+  maxLength?: LengthLimit;
+  /** Minimum output length in tokens, EOS included (EOS is blocked before). Default 0. */
+  minLength?: LengthLimit;
+  /** No n-gram of this size occurs twice in an output. Default 0 (off). */
+  noRepeatNgramSize?: number;
   lengthPenalty?: LengthPenalty;
+  /** β of GNMT's coverage penalty (beam search only). Default 0. */
+  coveragePenalty?: number;
+  /** Sample instead of taking the argmax (beam must be 1): temperature, top-k, nucleus, seed. */
+  sample?: { temperature?: number; topK?: number; topP?: number; seed?: number };
   returnAttention?: boolean;
 }
 
@@ -98,9 +106,18 @@ export interface Seq2SeqEpochSummary extends EpochSummary {
   valBleu?: number;
 }
 
+/**
+ * The teacher-forcing ratio as a function of training progress (epoch from 0, step = training
+ * batches done so far), for scheduled sampling (Bengio et al. 2015, "Scheduled Sampling for
+ * Sequence Prediction with Recurrent Neural Networks": linear, exponential or inverse-sigmoid
+ * decay), e.g. `({ step }) => k / (k + Math.exp(step / k))`.
+ */
+export type TeacherForcingSchedule = (progress: { epoch: number; step: number }) => number;
+
 export interface Seq2SeqTrainOptions extends Omit<TrainOptions, 'onEpochEnd'> {
   labelSmoothing?: number;
-  teacherForcing?: number;
+  /** Probability of feeding the reference token at each step: fixed, or a schedule. Default 1. */
+  teacherForcing?: number | TeacherForcingSchedule;
   /** Validation pairs (used instead of validationSplit). */
   validation?: { sources: number[][]; targets: number[][] };
   /** Greedy-decode the validation sources each epoch and report corpus BLEU (token ids as words). */
@@ -492,8 +509,16 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       this.checkSources(val?.sources, 'validation.sources');
       this.checkTargets(val.targets, val.sources.length);
     }
-    const smoothing = options.labelSmoothing ?? 0, ratio = options.teacherForcing ?? 1;
-    this.loss([sources[0]], [targets[0]], { labelSmoothing: smoothing, teacherForcing: ratio }); // checks the options
+    const smoothing = options.labelSmoothing ?? 0, tf = options.teacherForcing ?? 1;
+    const schedule: TeacherForcingSchedule = typeof tf === 'function' ? tf : () => tf;
+    let epoch = -1, step = 0;
+    const ratioNow = () => {
+      const r = schedule({ epoch: Math.max(epoch, 0), step });
+      if (typeof r !== 'number' || !(r >= 0 && r <= 1)) throw new SeqwasmError(ErrorCode.badArgument, `teacherForcing must be (or its schedule return) a number in [0, 1], received ${describe(r)} at epoch ${epoch}, step ${step}`);
+      return r;
+    };
+    ratioNow(); // checks the schedule before training starts
+    this.loss([sources[0]], [targets[0]], { labelSmoothing: smoothing }); // checks the options
     const bucket = options.bucket ?? true;
     const be = this.backend;
     be.seed(o.seed);
@@ -506,6 +531,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const task: TrainTask<number[]> = {
       module: this,
       trainBatches: (random) => {
+        epoch++;
         const order = o.shuffle ? shuffleInPlace([...split.train], random) : [...split.train];
         if (!bucket) return cut(order);
         const batches: number[][] = [];
@@ -515,7 +541,8 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       },
       validationBatches: () => (split.validation ? cut(byLength([...split.validation])) : null),
       run: (batch, learn): StepResult => {
-        const r = this.run(batch.map((i) => srcAll[i]), batch.map((i) => tgtAll[i]), learn, learn ? smoothing : 0, learn ? ratio : 1, false);
+        const r = this.run(batch.map((i) => srcAll[i]), batch.map((i) => tgtAll[i]), learn, learn ? smoothing : 0, learn ? ratioNow() : 1, false);
+        if (learn) step++;
         const tokens = batch.reduce((a, i) => a + srcAll[i].length + tgtAll[i].length + 1, 0);
         return { loss: r.loss, count: r.count, correct: r.correct, tokens };
       },
@@ -613,15 +640,20 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const beam = options.beam ?? 1, nbest = options.nbest ?? 1;
     if (!Number.isInteger(beam) || beam < 1) throw new SeqwasmError(ErrorCode.badArgument, `beam must be an integer ≥ 1, received ${describe(beam)}`);
     if (!Number.isInteger(nbest) || nbest < 1 || nbest > beam) throw new SeqwasmError(ErrorCode.badArgument, `nbest must be an integer in [1, beam = ${beam}], received ${describe(nbest)}`);
-    const maxLength = options.maxLength ?? 100;
-    if (!Number.isInteger(maxLength) || maxLength < 1) throw new SeqwasmError(ErrorCode.badArgument, `maxLength must be an integer ≥ 1, received ${describe(maxLength)}`);
+    if (options.sample !== undefined && beam > 1) throw new SeqwasmError(ErrorCode.badArgument, `sample draws one output per sentence: beam must be 1, received ${beam}`);
     this.checkSources(sources);
     return inEval(this, () => {
       try {
         const initialState = this.start(sources);
-        const common = { initialState, batchSize: sources.length, bos: this.bos, eos: this.eos, srcLengths: sources.map((s) => s.length), maxLength, returnAttention: options.returnAttention === true };
+        // The decoders check the limits, n-gram size and penalties themselves.
+        const common = {
+          initialState, batchSize: sources.length, bos: this.bos, eos: this.eos, srcLengths: sources.map((s) => s.length),
+          maxLength: options.maxLength ?? 100, minLength: options.minLength, noRepeatNgramSize: options.noRepeatNgramSize,
+          returnAttention: options.returnAttention === true,
+        };
+        if (options.sample !== undefined) return sample(this, { ...common, ...options.sample, backend: this.backend }).map((h) => [h]);
         if (beam === 1) return greedy(this, common).map((h) => [h]);
-        return beamSearch(this, { ...common, beamSize: beam, nBest: nbest, lengthPenalty: options.lengthPenalty });
+        return beamSearch(this, { ...common, beamSize: beam, nBest: nbest, lengthPenalty: options.lengthPenalty, coveragePenalty: options.coveragePenalty });
       } finally {
         this.releaseStates();
       }

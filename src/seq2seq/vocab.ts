@@ -13,12 +13,15 @@ export interface VocabularyOptions {
   maxSize?: number;
   /** Include <unk> (unknown tokens map to it); without it an unknown token is an error. Default true. */
   unk?: boolean;
+  /** Lower-case texts before splitting them (when building and encoding). Default false. */
+  lowercase?: boolean;
 }
 
 export interface VocabularyJSON {
   level: VocabularyLevel;
   tokens: string[];
   unk: boolean;
+  lowercase?: boolean;
 }
 
 export const PAD = '<pad>', BOS = '<s>', EOS = '</s>', UNK = '<unk>';
@@ -33,8 +36,11 @@ export class Vocabulary {
   /** Id of <unk>, or −1 when the vocabulary has none. */
   readonly unk: number;
 
-  private constructor(level: VocabularyLevel, tokens: string[], hasUnk: boolean) {
+  readonly lowercase: boolean;
+
+  private constructor(level: VocabularyLevel, tokens: string[], hasUnk: boolean, lowercase: boolean) {
     this.level = level;
+    this.lowercase = lowercase;
     this.tokens = tokens;
     tokens.forEach((t, i) => this.index.set(t, i));
     this.unk = hasUnk ? 3 : -1;
@@ -55,15 +61,16 @@ export class Vocabulary {
     if (texts === null || typeof texts !== 'object' || typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function') {
       throw new SeqwasmError(ErrorCode.badArgument, `texts must be an iterable of strings, received ${describe(texts)}`);
     }
+    const lowercase = options.lowercase ?? false;
     const counts = new Map<string, number>();
     for (const text of texts) {
       if (typeof text !== 'string') throw new SeqwasmError(ErrorCode.badArgument, `texts must hold strings, received ${describe(text)}`);
-      for (const t of Vocabulary.split(text, level)) counts.set(t, (counts.get(t) ?? 0) + 1);
+      for (const t of Vocabulary.split(lowercase ? text.toLowerCase() : text, level)) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
     const order = [...counts.entries()].filter(([t, c]) => c >= minFrequency && !specials.includes(t));
     order.sort((a, b) => b[1] - a[1]); // stable: ties keep first-seen order
     const tokens = [...specials, ...order.map(([t]) => t)].slice(0, maxSize);
-    return new Vocabulary(level, tokens, hasUnk);
+    return new Vocabulary(level, tokens, hasUnk, lowercase);
   }
 
   static split(text: string, level: VocabularyLevel): string[] {
@@ -81,10 +88,15 @@ export class Vocabulary {
     return this.unk;
   }
 
+  /** The tokens of a text as this vocabulary sees them (lower-cased if it lower-cases). */
+  tokenize(text: string): string[] {
+    if (typeof text !== 'string') throw new SeqwasmError(ErrorCode.badArgument, `text must be a string, received ${describe(text)}`);
+    return Vocabulary.split(this.lowercase ? text.toLowerCase() : text, this.level);
+  }
+
   /** Text → ids (no <s> / </s>; the model adds them). */
   encode(text: string): number[] {
-    if (typeof text !== 'string') throw new SeqwasmError(ErrorCode.badArgument, `text must be a string, received ${describe(text)}`);
-    return Vocabulary.split(text, this.level).map((t) => this.id(t));
+    return this.tokenize(text).map((t) => this.id(t));
   }
 
   /** Ids → text, stopping at </s> and skipping <pad> and <s> (with `keepSpecials` false, the default). */
@@ -105,17 +117,17 @@ export class Vocabulary {
   }
 
   toJSON(): VocabularyJSON {
-    return { level: this.level, tokens: [...this.tokens], unk: this.unk >= 0 };
+    return { level: this.level, tokens: [...this.tokens], unk: this.unk >= 0, lowercase: this.lowercase };
   }
 
   static fromJSON(json: VocabularyJSON): Vocabulary {
     if (json === null || typeof json !== 'object' || !Array.isArray(json.tokens) || (json.level !== 'char' && json.level !== 'word')) {
-      throw new SeqwasmError(ErrorCode.badFile, `expected {level: 'char' | 'word', tokens: string[], unk: boolean}, received ${describe(json)}`);
+      throw new SeqwasmError(ErrorCode.badFile, `expected {level: 'char' | 'word', tokens: string[], unk: boolean, lowercase?: boolean}, received ${describe(json)}`);
     }
     const specials = json.unk ? [PAD, BOS, EOS, UNK] : [PAD, BOS, EOS];
     if (specials.some((s, i) => json.tokens[i] !== s) || new Set(json.tokens).size !== json.tokens.length || json.tokens.some((t) => typeof t !== 'string')) {
       throw new SeqwasmError(ErrorCode.badFile, `tokens must be distinct strings starting with ${specials.join(', ')}`);
     }
-    return new Vocabulary(json.level, [...json.tokens], json.unk === true);
+    return new Vocabulary(json.level, [...json.tokens], json.unk === true, json.lowercase === true);
   }
 }

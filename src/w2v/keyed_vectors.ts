@@ -7,6 +7,7 @@ import { getBackend } from '../core/init.js';
 import { formatBinary, formatText, parseBinary, parseText } from './format.js';
 import { pearson, spearman, correlationPValue } from './stats.js';
 import { nodeModule } from '../core/node-module.js';
+import { writeFileAtomic } from '../core/files.js';
 
 export type Term = string | readonly [string, number];
 
@@ -146,16 +147,7 @@ export class KeyedVectors {
   /** Writes a word2vec file (Node): to a temporary name first, then renamed over `path`. */
   async save(path: string, options: { binary?: boolean } = {}): Promise<void> {
     const binary = options.binary ?? path.endsWith('.bin');
-    const bytes = this.toBytes(binary);
-    const { writeFile, rename, unlink } = await nodeModule<typeof import('node:fs/promises')>('node:fs/promises');
-    const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-    try {
-      await writeFile(tmp, bytes);
-      await rename(tmp, path);
-    } catch (e) {
-      await unlink(tmp).catch(() => undefined);
-      throw new SeqwasmError(ErrorCode.badFile, `cannot write ${describe(path)}: ${(e as Error).message}`);
-    }
+    await writeFileAtomic(path, this.toBytes(binary));
   }
 
   has(word: string): boolean {

@@ -110,6 +110,24 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     model.release();
   }, 120_000);
 
+  it('scheduled teacher forcing: the schedule sees every epoch and step, and its ratio is used', () => {
+    const { src, tgt } = randomPairs(40, 6, 17);
+    const seen: [number, number][] = [];
+    const run = (tf: number | ((p: { epoch: number; step: number }) => number)) => {
+      const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, seed: 3 }, be());
+      const h = model.fit(src, tgt, { epochs: 3, batchSize: 10, seed: 2, shuffle: false, teacherForcing: tf });
+      model.release();
+      return h.loss;
+    };
+    const always = run(1), never = run(0);
+    expect(run(({ epoch, step }) => { seen.push([epoch, step]); return 1; })).toEqual(always);
+    // One call checks the schedule before training, then one per training batch (4 per epoch).
+    expect(seen).toEqual([[0, 0], ...[0, 1, 2].flatMap((e) => [0, 1, 2, 3].map((b) => [e, 4 * e + b] as [number, number]))]);
+    expect(never).not.toEqual(always);
+    expect(run(({ epoch }) => (epoch === 0 ? 1 : 0)).slice(0, 1)).toEqual(always.slice(0, 1));
+    expect(() => run(({ epoch }) => (epoch === 2 ? 1.5 : 1))).toThrow(/received 1.5 at epoch 2, step 8/);
+  });
+
   it('bad input → SeqwasmError', () => {
     const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, maxSourceLength: 4 }, be());
     expect(() => model.translate([[]])).toThrow(SeqwasmError);
