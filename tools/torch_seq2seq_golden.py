@@ -9,9 +9,12 @@ The model below is src/seq2seq/model.ts written in PyTorch, with its parameter n
 state dict loads unchanged into seqwasm:
 
   encoder   Embedding → nn.GRU/nn.LSTM (batch-first, packed lengths, numLayers, bidirectional)
-  bridge    h₀ (c₀) = tanh(W [h_fwd; h_bwd] + b) of the top layer's final states; identity when
-            unidirectional with encoderHiddenSize = hiddenSize (no bridge.* parameters then)
-  decoder   xₜ = [Emb(yₜ₋₁); h̃ₜ₋₁] (input feeding; h̃₀ = 0) → GRUCell/LSTMCell → hₜ → attention
+  bridge    decoder layer l starts from encoder layer numLayers − decoderLayers + l:
+            h₀ (c₀) = tanh(W [h_fwd; h_bwd] + b) of that layer's final states (W shared by the
+            layers); identity when unidirectional with encoderHiddenSize = hiddenSize (no
+            bridge.* parameters then)
+  decoder   xₜ = [Emb(yₜ₋₁); h̃ₜ₋₁] (input feeding; h̃₀ = 0) → decoderLayers stacked
+            GRUCell/LSTMCell (OpenNMT-py's StackedGRU/StackedLSTM names) → hₜ (top) → attention
             (tools/torch_attention_golden.py, OpenNMT-py's) → cₜ → h̃ₜ = tanh(W_c [cₜ; hₜ]) (no bias)
   logits    generator(h̃ₜ), for T = longest target + 1 steps on every row: inputs are <s>, the
             target, then </s> past a sentence's end, as seqwasm feeds them
@@ -59,7 +62,9 @@ class Seq2Seq(nn.Module):
                 self.bridge.c = nn.Linear(D * He, H)
         self.decoder = nn.Module()
         self.decoder.embedding = nn.Embedding(c['tgtVocabSize'], E)
-        self.decoder.cell = cell(E + (H if c['inputFeeding'] else 0), H)
+        self.decoder.rnn = nn.Module()
+        self.decoder.rnn.layers = nn.ModuleList(
+            [cell(E + (H if c['inputFeeding'] else 0) if l == 0 else H, H) for l in range(c['decoderLayers'])])
         # seqwasm's attention width is the decoder's: Attention({querySize: H, keySize: D·He, attentionSize: H}).
         self.decoder.attention = Attention(c['attention'], H, D * He, H)
         self.decoder.linear_out = nn.Linear(D * He + H, H, bias=False)  # context first: [c; h]
@@ -75,14 +80,17 @@ class Seq2Seq(nn.Module):
         memory, _ = pad_packed_sequence(out, batch_first=True, total_length=S)
         D = 2 if c['bidirectional'] else 1
 
-        def top(x):  # (L·D, B, He) → (B, D·He): [h_fwd; h_bwd] of the top layer
-            return torch.cat(list(x[-D:]), 1)
+        Le, Ld = c['numLayers'], c['decoderLayers']
+
+        def layer(x, e):  # (L·D, B, He) → (B, D·He): [h_fwd; h_bwd] of encoder layer e
+            return torch.cat(list(x[e * D:(e + 1) * D]), 1)
+
+        def init(x, linear):
+            return [torch.tanh(linear(layer(x, Le - Ld + l))) if linear else layer(x, Le - Ld + l) for l in range(Ld)]
         hN, cN = final if lstm else (final, None)
-        if hasattr(self, 'bridge'):
-            h = torch.tanh(self.bridge.h(top(hN)))
-            cs = torch.tanh(self.bridge.c(top(cN))) if lstm else None
-        else:
-            h, cs = top(hN), (top(cN) if lstm else None)
+        bridge = hasattr(self, 'bridge')
+        hs = init(hN, self.bridge.h if bridge else None)
+        cs = init(cN, self.bridge.c if bridge else None) if lstm else None
 
         T = max(map(len, targets)) + 1
         dec_in = [[BOS if t == 0 else tg[t - 1] if t - 1 < len(tg) else EOS for tg in targets] for t in range(T)]
@@ -93,10 +101,13 @@ class Seq2Seq(nn.Module):
             x = self.decoder.embedding(torch.tensor(dec_in[t]))
             if c['inputFeeding']:
                 x = torch.cat([x, feed], 1)
-            if lstm:
-                h, cs = self.decoder.cell(x, (h, cs))
-            else:
-                h = self.decoder.cell(x, h)
+            for l, cell in enumerate(self.decoder.rnn.layers):
+                if lstm:
+                    hs[l], cs[l] = cell(x, (hs[l], cs[l]))
+                else:
+                    hs[l] = cell(x, hs[l])
+                x = hs[l]
+            h = hs[-1]
             context, _ = self.decoder.attention(h, memory, src_len)
             feed = torch.tanh(self.decoder.linear_out(torch.cat([context, h], 1)))
             logits.append(self.generator(feed))
@@ -145,9 +156,10 @@ def case(config, sources, targets, smoothing, seed):
     }
 
 
-def config(cell, attention, hidden, encoder_hidden, layers=1, bidirectional=False, input_feeding=True):
+def config(cell, attention, hidden, encoder_hidden, layers=1, bidirectional=False, input_feeding=True, decoder_layers=1):
     return {'srcVocabSize': 11, 'tgtVocabSize': 12, 'embeddingDim': 5, 'hiddenSize': hidden,
-            'encoderHiddenSize': encoder_hidden, 'numLayers': layers, 'cell': cell, 'bidirectional': bidirectional,
+            'encoderHiddenSize': encoder_hidden, 'numLayers': layers, 'decoderLayers': decoder_layers,
+            'cell': cell, 'bidirectional': bidirectional,
             'attention': attention, 'inputFeeding': input_feeding, 'bos': BOS, 'eos': EOS}
 
 
@@ -161,6 +173,8 @@ CASES = {
     'gru_dot_nofeed': (config('GRU', 'dot', 6, 6, input_feeding=False), SRC[1:], TGT[1:], 0.0, 3),
     'lstm_l2_general_unequal_ls': (config('LSTM', 'general', 7, 7, layers=2), SRC, TGT, 0.2, 4),
     'gru_bridge_widths_additive': (config('GRU', 'additive', 7, 5), SRC, [TGT[1], TGT[0], TGT[3], TGT[2]], 0.1, 5),
+    'lstm_bi2_dec2_general': (config('LSTM', 'general', 6, 4, layers=2, bidirectional=True, decoder_layers=2), SRC, TGT, 0.1, 8),
+    'gru_l3_dec2_dot_nofeed': (config('GRU', 'dot', 6, 6, layers=3, input_feeding=False, decoder_layers=2), SRC[:3], TGT[:3], 0.0, 7),
 }
 
 

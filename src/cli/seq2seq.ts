@@ -37,7 +37,8 @@ Model:
   --attention general|dot|additive   (general)
   --embedding N           embedding width (64)
   --hidden N              decoder hidden size (128); the encoder is bidirectional with N/2 per direction
-  --layers N              encoder layers (1)
+  --layers N              encoder and decoder layers (1)
+  --decoder-layers N      decoder layers, if fewer (each starts from one of the top encoder layers)
   --unidirectional        a one-direction encoder with N units
   --no-input-feeding      do not feed the attentional state to the next step
   --dropout X             between encoder layers (0)
@@ -111,7 +112,7 @@ const TRAIN_SPEC = {
   data: { type: 'string' }, out: { type: 'string' }, level: { type: 'string' }, 'src-level': { type: 'string' }, 'tgt-level': { type: 'string' },
   lowercase: { type: 'boolean' }, 'min-freq': { type: 'string' }, 'max-vocab': { type: 'string' }, 'max-length': { type: 'string' },
   validation: { type: 'string' }, cell: { type: 'string' }, attention: { type: 'string' }, embedding: { type: 'string' },
-  hidden: { type: 'string' }, layers: { type: 'string' }, unidirectional: { type: 'boolean' }, 'no-input-feeding': { type: 'boolean' },
+  hidden: { type: 'string' }, layers: { type: 'string' }, 'decoder-layers': { type: 'string' }, unidirectional: { type: 'boolean' }, 'no-input-feeding': { type: 'boolean' },
   dropout: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' }, clip: { type: 'string' },
   'label-smoothing': { type: 'string' }, 'teacher-forcing': { type: 'string' }, 'teacher-forcing-final': { type: 'string' },
   patience: { type: 'string' }, 'no-bleu': { type: 'boolean' }, seed: { type: 'string' }, quiet: { type: 'boolean' },
@@ -147,6 +148,7 @@ async function train(argv: string[], io: CliIO): Promise<number> {
     srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size,
     embeddingDim: number(o.embedding, 'embedding', 64, true), hiddenSize: hidden,
     numLayers: number(o.layers, 'layers', 1, true), bidirectional,
+    decoderLayers: number(o['decoder-layers'], 'decoder-layers', number(o.layers, 'layers', 1, true), true),
     cell: choice(o.cell, 'cell', ['gru', 'lstm'] as const, 'gru').toUpperCase() as Seq2SeqCell,
     attention: choice<Seq2SeqAttention>(o.attention, 'attention', ['general', 'dot', 'additive'], 'general'),
     inputFeeding: o['no-input-feeding'] !== true, dropout: number(o.dropout, 'dropout', 0),

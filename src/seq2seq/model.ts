@@ -4,8 +4,11 @@
 //   encoder:  Embedding → GRU/LSTM (numLayers, optionally bidirectional) over the padded source
 //   bridge:   decoder h₀ (and c₀) = tanh(W [h_fwd; h_bwd] + b) of the last encoder layer's final
 //             states (identity when the encoder is unidirectional with the decoder's width)
-//   decoder:  per step xₜ = [Emb(yₜ₋₁); h̃ₜ₋₁] (input feeding, optional) → GRUCell/LSTMCell → hₜ
-//             → Attention(hₜ, encoder outputs) → cₜ → h̃ₜ = tanh(W_c [cₜ; hₜ]) → logits = W_o h̃ₜ + b
+//   decoder:  per step xₜ = [Emb(yₜ₋₁); h̃ₜ₋₁] (input feeding, optional) → decoderLayers stacked
+//             GRUCell/LSTMCell → hₜ (top layer) → Attention(hₜ, encoder outputs) → cₜ
+//             → h̃ₜ = tanh(W_c [cₜ; hₜ]) → logits = W_o h̃ₜ + b
+//             Decoder layer l starts from encoder layer numLayers − decoderLayers + l (through
+//             the bridge, whose weights all layers share, as OpenNMT-py's bridge does).
 //   loss:     token softmax cross-entropy, padding ignored, optional label smoothing
 //
 // Training runs the decoder loop forward (the cells and the attention push one tape per step),
@@ -41,8 +44,10 @@ export interface Seq2SeqOptions {
   hiddenSize?: number;
   /** Encoder hidden size per direction. Default hiddenSize (⌈hiddenSize/2⌉ when bidirectional). */
   encoderHiddenSize?: number;
-  /** Encoder layers. Default 1. (The decoder has one layer.) */
+  /** Encoder layers. Default 1. */
   numLayers?: number;
+  /** Decoder layers (stacked cells), at most numLayers. Default 1. */
+  decoderLayers?: number;
   cell?: Seq2SeqCell;
   bidirectional?: boolean;
   /** Dropout between encoder layers (training only). */
@@ -129,8 +134,10 @@ export interface Seq2SeqTrainOptions extends Omit<TrainOptions, 'onEpochEnd'> {
 
 /** The decoder's state for N rows, wasm-resident; `src[r]` is the source sentence of row r. */
 export interface DecoderState {
-  h: Tensor;
-  c: Tensor | null;
+  /** Per decoder layer, (N, hiddenSize). */
+  h: Tensor[];
+  /** Per decoder layer (LSTM), else null. */
+  c: Tensor[] | null;
   feed: Tensor;
   src: Int32Array;
 }
@@ -183,6 +190,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   readonly hiddenSize: number;
   readonly encoderHiddenSize: number;
   readonly numLayers: number;
+  readonly decoderLayers: number;
   readonly cell: Seq2SeqCell;
   readonly bidirectional: boolean;
   readonly attentionType: Seq2SeqAttention;
@@ -197,7 +205,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   readonly bridgeH: Bridge | null;
   readonly bridgeC: Bridge | null;
   readonly tgtEmbedding: Embedding;
-  readonly decoderCell: GRUCell | LSTMCell;
+  readonly decoderCells: (GRUCell | LSTMCell)[];
   readonly attention: Attention;
   readonly attentional: AttentionalState;
   readonly generator: Linear;
@@ -217,6 +225,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       hiddenSize,
       encoderHiddenSize: positiveInt(options.encoderHiddenSize ?? (bidirectional ? Math.ceil(hiddenSize / 2) : hiddenSize), 'encoderHiddenSize'),
       numLayers: positiveInt(options.numLayers ?? 1, 'numLayers'),
+      decoderLayers: positiveInt(options.decoderLayers ?? 1, 'decoderLayers'),
       cell: options.cell ?? 'GRU',
       bidirectional,
       dropout: options.dropout ?? 0,
@@ -231,6 +240,9 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     for (const [name, v] of [['bos', o.bos], ['eos', o.eos]] as const) {
       if (!Number.isInteger(v) || v < 0 || v >= o.tgtVocabSize) throw new SeqwasmError(ErrorCode.outOfRange, `${name} must be an integer in [0, ${o.tgtVocabSize}), received ${describe(v)}`);
     }
+    if (o.decoderLayers > o.numLayers) {
+      throw new SeqwasmError(ErrorCode.badArgument, `decoderLayers must be ≤ numLayers (each decoder layer starts from an encoder layer's final state), received ${o.decoderLayers} > ${o.numLayers}`);
+    }
     const D = bidirectional ? 2 : 1, K = D * o.encoderHiddenSize;
     if (o.attention === 'dot' && K !== hiddenSize) {
       throw new SeqwasmError(ErrorCode.badArgument, `dot attention needs encoder outputs as wide as the decoder (directions × encoderHiddenSize = hiddenSize), received ${K} and ${hiddenSize}`);
@@ -238,7 +250,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     if (options.seed !== undefined) backend.seed(options.seed);
     this.options = o;
     this.srcVocabSize = o.srcVocabSize; this.vocabSize = o.tgtVocabSize; this.embeddingDim = o.embeddingDim;
-    this.hiddenSize = hiddenSize; this.encoderHiddenSize = o.encoderHiddenSize; this.numLayers = o.numLayers;
+    this.hiddenSize = hiddenSize; this.encoderHiddenSize = o.encoderHiddenSize; this.numLayers = o.numLayers; this.decoderLayers = o.decoderLayers;
     this.cell = o.cell; this.bidirectional = bidirectional; this.attentionType = o.attention; this.inputFeeding = o.inputFeeding;
     this.bos = o.bos; this.eos = o.eos; this.maxSourceLength = o.maxSourceLength;
 
@@ -249,8 +261,10 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     this.bridgeH = needBridge ? new Bridge(D, o.encoderHiddenSize, H, backend) : null;
     this.bridgeC = needBridge && o.cell === 'LSTM' ? new Bridge(D, o.encoderHiddenSize, H, backend) : null;
     this.tgtEmbedding = new Embedding(o.tgtVocabSize, E, {}, backend);
-    const cellOpts = { inputSize: E + (o.inputFeeding ? H : 0), hiddenSize: H };
-    this.decoderCell = o.cell === 'LSTM' ? new LSTMCell(cellOpts, backend) : new GRUCell(cellOpts, backend);
+    this.decoderCells = Array.from({ length: o.decoderLayers }, (_, l) => {
+      const cellOpts = { inputSize: l > 0 ? H : E + (o.inputFeeding ? H : 0), hiddenSize: H };
+      return o.cell === 'LSTM' ? new LSTMCell(cellOpts, backend) : new GRUCell(cellOpts, backend);
+    });
     this.attention = new Attention({ type: o.attention, querySize: H, keySize: K, attentionSize: H }, backend);
     this.attentional = new AttentionalState(K, H, H, {}, backend);
     this.generator = new Linear(H, o.tgtVocabSize, {}, backend);
@@ -259,7 +273,8 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     if (this.bridgeH) this.adopt('bridge.h.', this.bridgeH);
     if (this.bridgeC) this.adopt('bridge.c.', this.bridgeC);
     this.adopt('decoder.embedding.', this.tgtEmbedding);
-    this.adopt('decoder.cell.', this.decoderCell);
+    // OpenNMT-py's StackedGRU / StackedLSTM names.
+    this.decoderCells.forEach((cell, l) => this.adopt(`decoder.rnn.layers.${l}.`, cell));
     this.adopt('decoder.attention.', this.attention);
     this.adopt('decoder.linear_out.', this.attentional);
     this.adopt('generator.', this.generator);
@@ -304,8 +319,11 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
 
   // ---------------------------------------------------------------- encoder and bridge
 
-  /** Runs the encoder, sets the attention source, returns the decoder's initial states (B, H). */
-  private encode(sources: readonly (readonly number[])[]): { h0: Tensor; c0: Tensor | null; lengths: number[] } {
+  /**
+   * Runs the encoder, sets the attention source, returns the decoder's initial states, one
+   * (B, H) per decoder layer: layer l from encoder layer numLayers − decoderLayers + l.
+   */
+  private encode(sources: readonly (readonly number[])[]): { h0: Tensor[]; c0: Tensor[] | null } {
     const k = this.backend.kernels, B = sources.length;
     const lengths = sources.map((s) => s.length);
     const S = Math.max(...lengths);
@@ -316,43 +334,89 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const { output, hN, cN } = this.encoder.forward(emb, { lengths });
     this.attention.setSource(output, lengths);
     this.selected = null;
-    const He = this.encoderHiddenSize, last = (this.numLayers - 1) * this.D;
-    const top = (t: Tensor) => t.ptr + last * B * He * 4;
-    // The bridge's inputs: the top layer's final states, in the encoder's workspace until its next forward.
-    this.encoderFinal = { h: top(hN), c: cN ? top(cN) : 0 };
-    let h0: Tensor, c0: Tensor | null = null;
-    if (this.bridgeH) {
-      h0 = this.bridgeH.forward('h', top(hN), B);
-      if (this.bridgeC) c0 = this.bridgeC.forward('c', top(cN!), B);
-    } else {
-      h0 = this.ws.get('h0', [B, He]);
-      k.copy(h0.size, top(hN), h0.ptr);
-      if (cN) { c0 = this.ws.get('c0', [B, He]); k.copy(c0.size, top(cN), c0.ptr); }
+    // The bridge's inputs stay in the encoder's workspace until its next forward.
+    this.encoderFinal = { h: hN.ptr, c: cN ? cN.ptr : 0 };
+    const h0: Tensor[] = [], c0: Tensor[] | null = cN ? [] : null;
+    for (let l = 0; l < this.decoderLayers; l++) {
+      const at = this.encoderLayerOffset(l, B);
+      if (this.bridgeH) {
+        h0.push(this.bridgeH.forward(`h${l}`, hN.ptr + at, B));
+        if (this.bridgeC) c0!.push(this.bridgeC.forward(`c${l}`, cN!.ptr + at, B));
+      } else {
+        const copy = (src: number, name: string) => { const t = this.ws.get(name, [B, this.hiddenSize]); k.copy(t.size, src + at, t.ptr); return t; };
+        h0.push(copy(hN.ptr, `h0_${l}`));
+        if (cN) c0!.push(copy(cN.ptr, `c0_${l}`));
+      }
     }
-    return { h0, c0, lengths };
+    return { h0, c0 };
   }
 
-  private encodeBackward(dh0: Tensor, dc0: Tensor | null, B: number): void {
-    const k = this.backend.kernels, He = this.encoderHiddenSize, L = this.numLayers, D = this.D, last = (L - 1) * D;
+  /** Byte offset in the encoder's (numLayers·D, B, He) final states of the layer decoder layer l starts from. */
+  private encoderLayerOffset(l: number, B: number): number {
+    return (this.numLayers - this.decoderLayers + l) * this.D * B * this.encoderHiddenSize * 4;
+  }
+
+  private encodeBackward(dh0: Tensor[], dc0: Tensor[] | null, B: number): void {
+    const k = this.backend.kernels, He = this.encoderHiddenSize, L = this.numLayers, D = this.D;
     const dEnc = this.attention.backwardSource();
-    const hN = this.ws.get('dhN', [L * D, B, He]);
-    k.fill(hN.size, 0, hN.ptr);
-    const dcN = this.cell === 'LSTM' ? this.ws.get('dcN', [L * D, B, He]) : null;
-    if (dcN) k.fill(dcN.size, 0, dcN.ptr);
-    const off = last * B * He * 4;
-    // The encoder's final states, still in its workspace from the forward pass.
-    const fwd = this.encoderFinal;
-    if (this.bridgeH) {
-      this.bridgeH.backward('h', fwd!.h, dh0, hN.ptr + off, B);
-      if (this.bridgeC) this.bridgeC.backward('c', fwd!.c, dc0!, dcN!.ptr + off, B);
-    } else {
-      k.copy(dh0.size, dh0.ptr, hN.ptr + off);
-      if (dcN) k.copy(dc0!.size, dc0!.ptr, dcN.ptr + off);
+    const dhN = this.ws.zeros('dhN', [L * D, B, He]);
+    const dcN = this.cell === 'LSTM' ? this.ws.zeros('dcN', [L * D, B, He]) : null;
+    const fwd = this.encoderFinal!;
+    for (let l = 0; l < this.decoderLayers; l++) {
+      const at = this.encoderLayerOffset(l, B);
+      if (this.bridgeH) {
+        this.bridgeH.backward(`h${l}`, fwd.h + at, dh0[l], dhN.ptr + at, B);
+        if (this.bridgeC) this.bridgeC.backward(`c${l}`, fwd.c + at, dc0![l], dcN!.ptr + at, B);
+      } else {
+        k.copy(dh0[l].size, dh0[l].ptr, dhN.ptr + at);
+        if (dcN) k.copy(dc0![l].size, dc0![l].ptr, dcN.ptr + at);
+      }
     }
-    const r = this.encoder.backward(dEnc, dcN ? { dhN: hN, dcN } : { dhN: hN });
+    const r = this.encoder.backward(dEnc, dcN ? { dhN, dcN } : { dhN });
     this.srcEmbedding.backward(r.dInput);
   }
   private encoderFinal: { h: number; c: number } | null = null;
+
+  // ---------------------------------------------------------------- the decoder stack
+
+  /** One step of the stacked cells: x (N, Ein) and per-layer states → new per-layer states (views in the cells' tapes). */
+  private stackForward(x: Tensor, h: readonly Tensor[], c: readonly Tensor[] | null): { h: Tensor[]; c: Tensor[] | null } {
+    const outH: Tensor[] = [], outC: Tensor[] | null = c ? [] : null;
+    let input = x;
+    this.decoderCells.forEach((cell, l) => {
+      if (c) {
+        const r = (cell as LSTMCell).forward(input, { h: h[l], c: c[l] });
+        outH.push(r.h); outC!.push(r.c);
+      } else {
+        outH.push((cell as GRUCell).forward(input, h[l]));
+      }
+      input = outH[l];
+    });
+    return { h: outH, c: outC };
+  }
+
+  /**
+   * Undoes the latest step of the stack. `dh` (`dc`) hold, per layer, ∂loss/∂(the step's output
+   * state); on return they hold ∂loss/∂(the previous step's). Returns ∂(layer 0's input).
+   */
+  private stackBackward(dh: readonly Tensor[], dc: readonly Tensor[] | null): Tensor {
+    const k = this.backend.kernels;
+    for (let l = this.decoderLayers - 1; ; l--) {
+      const cell = this.decoderCells[l];
+      let r: { dInput: Tensor; dh: Tensor };
+      if (dc) {
+        const q = (cell as LSTMCell).backward(dh[l], dc[l]);
+        k.copy(dc[l].size, q.dc.ptr, dc[l].ptr);
+        r = q;
+      } else {
+        r = (cell as GRUCell).backward(dh[l]);
+      }
+      k.copy(dh[l].size, r.dh.ptr, dh[l].ptr);
+      if (l === 0) return r.dInput;
+      // Layer l's input at this step is layer l − 1's output at this step.
+      k.axpy(dh[l - 1].size, 1, r.dInput.ptr, dh[l - 1].ptr);
+    }
+  }
 
   // ---------------------------------------------------------------- training
 
@@ -374,8 +438,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   private run(sources: readonly (readonly number[])[], targets: readonly (readonly number[])[], learn: boolean, smoothing: number, ratio: number, wantAttention: boolean, wantLogits = false): LossResult {
     const be = this.backend, k = be.kernels, work = be.gemmWork;
     const B = sources.length, E = this.embeddingDim, H = this.hiddenSize, V = this.vocabSize;
-    const lstm = this.cell === 'LSTM';
-    this.decoderCell.resetTape();
+    for (const cell of this.decoderCells) cell.resetTape();
     this.attentional.resetTape();
     const { h0, c0 } = this.encode(sources);
     const tlen = targets.map((t) => t.length);
@@ -395,7 +458,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const x = this.ws.get('x', [B, Ein]);
     const zeroFeed = this.ws.zeros('feed0', [B, H]);
     const W = this.generator.weight.value.ptr, bias = this.generator.biasParam!.value.ptr;
-    let h: Tensor = h0, c: Tensor | null = c0, feed: Tensor = zeroFeed;
+    let hs = h0, cs = c0, feed: Tensor = zeroFeed;
     const attention: Float32Array[][] | undefined = wantAttention ? [] : undefined;
     for (let t = 0; t < T; t++) {
       const embT = embAll.ptr + t * B * E * 4;
@@ -408,12 +471,8 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       } else {
         k.copy(B * E, embT, x.ptr);
       }
-      if (lstm) {
-        const r = (this.decoderCell as LSTMCell).forward(x, { h, c: c! });
-        h = r.h; c = r.c;
-      } else {
-        h = (this.decoderCell as GRUCell).forward(x, h);
-      }
+      ({ h: hs, c: cs } = this.stackForward(x, hs, cs));
+      const h = hs[hs.length - 1];
       const { context, weights } = this.attention.forward(h);
       if (attention) {
         const w = weights.data as Float32Array, S = weights.shape[1];
@@ -457,7 +516,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
 
   private backwardSteps(B: number, T: number, probs: Tensor, gold: Tensor, decIn: Tensor, Hall: Tensor, count: number, smoothing: number): void {
     const be = this.backend, k = be.kernels, work = be.gemmWork;
-    const E = this.embeddingDim, H = this.hiddenSize, V = this.vocabSize, rows = T * B, lstm = this.cell === 'LSTM';
+    const E = this.embeddingDim, H = this.hiddenSize, V = this.vocabSize, rows = T * B, top = this.decoderLayers - 1;
     const Ein = E + (this.inputFeeding ? H : 0);
     const dLogits = this.ws.zeros('dLogits', [rows, V]);
     k.softmaxCrossEntropyBackward(dLogits.ptr, probs.ptr, gold.ptr, rows, V, IGNORE, smoothing, 1 / count);
@@ -467,28 +526,27 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const dHall = this.ws.get('dHall', [T, B, H]);
     k.gemm(0, 0, rows, H, V, 1, dLogits.ptr, V, gen.weight.value.ptr, H, 0, dHall.ptr, H, work);
     const dFeed = this.ws.zeros('dFeed', [B, H]);
-    const dh = this.ws.zeros('dh', [B, H]);
-    const dc = lstm ? this.ws.zeros('dc', [B, H]) : null;
+    // Per layer, ∂loss/∂(its state) carried back through the steps.
+    const dh = this.decoderCells.map((_, l) => this.ws.zeros(`dh${l}`, [B, H]));
+    const dc = this.cell === 'LSTM' ? this.decoderCells.map((_, l) => this.ws.zeros(`dc${l}`, [B, H])) : null;
     const dht = this.ws.get('dht', [B, H]);
     const dEmbAll = this.ws.get('dEmbAll', [T, B, E]);
     for (let t = T - 1; t >= 0; t--) {
       k.copy(B * H, dHall.ptr + t * B * H * 4, dht.ptr);
       if (this.inputFeeding) k.axpy(B * H, 1, dFeed.ptr, dht.ptr);
       const { dContext, dQuery } = this.attentional.backward(dht);
-      k.axpy(B * H, 1, dQuery.ptr, dh.ptr);
+      k.axpy(B * H, 1, dQuery.ptr, dh[top].ptr);
       const dq = this.attention.backward(dContext);
-      k.axpy(B * H, 1, dq.ptr, dh.ptr);
-      const r = lstm ? (this.decoderCell as LSTMCell).backward(dh, dc!) : (this.decoderCell as GRUCell).backward(dh);
-      k.copy(B * H, r.dh.ptr, dh.ptr);
-      if (lstm) k.copy(B * H, (r as unknown as { dc: Tensor }).dc.ptr, dc!.ptr);
+      k.axpy(B * H, 1, dq.ptr, dh[top].ptr);
+      const dInput = this.stackBackward(dh, dc);
       const dE = dEmbAll.ptr + t * B * E * 4;
       if (this.inputFeeding) {
         for (let b = 0; b < B; b++) {
-          k.copy(E, r.dInput.ptr + b * Ein * 4, dE + b * E * 4);
-          k.copy(H, r.dInput.ptr + (b * Ein + E) * 4, dFeed.ptr + b * H * 4);
+          k.copy(E, dInput.ptr + b * Ein * 4, dE + b * E * 4);
+          k.copy(H, dInput.ptr + (b * Ein + E) * 4, dFeed.ptr + b * H * 4);
         }
       } else {
-        k.copy(B * E, r.dInput.ptr, dE);
+        k.copy(B * E, dInput.ptr, dE);
       }
     }
     if (this.tgtEmbedding.weight.requiresGrad) k.embeddingBackward(this.tgtEmbedding.weight.grad.ptr, dEmbAll.ptr, decIn.ptr, rows, E, -1);
@@ -569,12 +627,12 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     return inEval(this, () => {
       const { h0, c0 } = this.encode(sources);
       const B = sources.length, H = this.hiddenSize;
-      const keep = (t: Tensor | null) => { if (t === null) return null; const n = this.backend.empty([B, H]); this.backend.kernels.copy(n.size, t.ptr, n.ptr); this.owned.push(n); return n; };
+      const keep = (t: Tensor) => { const n = this.backend.empty([B, H]); this.backend.kernels.copy(n.size, t.ptr, n.ptr); this.owned.push(n); return n; };
       const feed = this.backend.zeros([B, H]);
       this.owned.push(feed);
       const src = Int32Array.from({ length: B }, (_, b) => b);
       this.selected = src;
-      return { h: keep(h0)!, c: keep(c0), feed, src };
+      return { h: h0.map(keep), c: c0 ? c0.map(keep) : null, feed, src };
     });
   }
 
@@ -591,7 +649,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       this.attention.selectSource(state.src);
       this.selected = state.src;
     }
-    this.decoderCell.resetTape();
+    for (const cell of this.decoderCells) cell.resetTape();
     this.attention.resetTape();
     this.attentional.resetTape();
     const ids = this.ws.get('stepIds', [N], 'int32');
@@ -610,13 +668,9 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       k.copy(N * E, emb.ptr, x.ptr);
     }
     const own = (t: Tensor) => { const n = be.empty([N, H]); k.copy(n.size, t.ptr, n.ptr); this.owned.push(n); return n; };
-    let h: Tensor, c: Tensor | null = null;
-    if (this.cell === 'LSTM') {
-      const r = (this.decoderCell as LSTMCell).forward(x, { h: state.h, c: state.c! });
-      h = own(r.h); c = own(r.c);
-    } else {
-      h = own((this.decoderCell as GRUCell).forward(x, state.h));
-    }
+    const next = this.stackForward(x, state.h, state.c);
+    const hs = next.h.map(own), cs = next.c ? next.c.map(own) : null;
+    const h = hs[hs.length - 1];
     const { context, weights } = this.attention.forward(h);
     const attention = weights.toArray() as Float32Array;
     const feed = own(this.attentional.forward(context, h));
@@ -624,12 +678,12 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     k.broadcastRows(logits.ptr, this.generator.biasParam!.value.ptr, N, V);
     k.gemm(0, 1, N, V, H, 1, feed.ptr, H, this.generator.weight.value.ptr, H, 1, logits.ptr, V, be.gemmWork);
     k.logSoftmaxForward(logits.ptr, logits.ptr, N, V);
-    return { logProbs: logits.toArray() as Float32Array, state: { h, c, feed, src: state.src }, attention };
+    return { logProbs: logits.toArray() as Float32Array, state: { h: hs, c: cs, feed, src: state.src }, attention };
   }
 
   select(state: DecoderState, rows: Int32Array): DecoderState {
     const keep = (t: Tensor) => { const n = selectRows(t, rows); this.owned.push(n); return n; };
-    return { h: keep(state.h), c: state.c ? keep(state.c) : null, feed: keep(state.feed), src: Int32Array.from(rows, (r) => state.src[r]) };
+    return { h: state.h.map(keep), c: state.c ? state.c.map(keep) : null, feed: keep(state.feed), src: Int32Array.from(rows, (r) => state.src[r]) };
   }
 
   /**
@@ -663,7 +717,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   override release(): void {
     this.releaseStates();
     this.ws.release();
-    for (const m of [this.srcEmbedding, this.encoder, this.bridgeH, this.bridgeC, this.tgtEmbedding, this.decoderCell, this.attention, this.attentional, this.generator]) m?.release();
+    for (const m of [this.srcEmbedding, this.encoder, this.bridgeH, this.bridgeC, this.tgtEmbedding, ...this.decoderCells, this.attention, this.attentional, this.generator]) m?.release();
     this.parameters.length = 0;
   }
 }

@@ -26,6 +26,7 @@ const configs: [string, Partial<Seq2SeqOptions>][] = [
   ['LSTM bidirectional 2 layers additive', { cell: 'LSTM', bidirectional: true, numLayers: 2, attention: 'additive', hiddenSize: 6 }],
   ['GRU dot, no input feeding', { cell: 'GRU', attention: 'dot', inputFeeding: false }],
   ['LSTM bidirectional dot', { cell: 'LSTM', bidirectional: true, attention: 'dot', hiddenSize: 6 }],
+  ['GRU 2 decoder layers additive', { cell: 'GRU', numLayers: 2, decoderLayers: 2, attention: 'additive' }],
 ];
 
 describe.each(['simd', 'relaxed'])('%s build', (name) => {
@@ -140,6 +141,7 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     expect(() => model.loss([[3]], [[3], [4]])).toThrow(SeqwasmError);
     expect(() => model.loss([[3]], [[3]], { labelSmoothing: 1 })).toThrow(SeqwasmError);
     expect(() => new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, hiddenSize: 5, bidirectional: true, encoderHiddenSize: 3, attention: 'dot' }, be())).toThrow(SeqwasmError);
+    expect(() => new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, numLayers: 1, decoderLayers: 2 }, be())).toThrow(/decoderLayers must be ≤ numLayers/);
     model.release();
   });
 });
