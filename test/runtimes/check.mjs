@@ -1,4 +1,5 @@
-// The GEMM check that every runtime runs (Node, Deno, Chromium, workerd). Runtime-neutral: no
+// The checks every runtime runs (Node, Deno, Chromium, workerd): a GEMM against a float64 loop,
+// and a small attention model trained, saved to bytes, reloaded and decoded. Runtime-neutral: no
 // imports, no Node or DOM APIs. The caller imports `seqwasm` through the package's exports map and
 // passes the module namespace in, so this file never decides which entry gets loaded.
 
@@ -116,6 +117,7 @@ export async function runCheck(seqwasm) {
       if (other.build !== build) problems.push(`createBackend({build: '${build}'}) gave build ${other.build}`);
       SIZES.forEach(([M, K, N], i) => run(`createBackend({build: '${build}'})`, build, (d, s) => other.tensor(d, s), M, K, N, 2000 + i * 10));
     }
+    result.seq2seq = seq2seqCheck(seqwasm, problems);
     result.ok = problems.length === 0;
     if (!result.ok) result.error = problems.join('; ');
   } catch (e) {
@@ -126,4 +128,34 @@ export async function runCheck(seqwasm) {
   for (const c of result.cases) c.error = Number.isFinite(c.error) ? c.error : String(c.error);
   if (!Number.isFinite(result.maxError)) result.maxError = String(result.maxError);
   return result;
+}
+
+/**
+ * Trains a small GRU attention model to reverse 3-5 letter words (seeded), round-trips it
+ * through the model directory's bytes (safetensors, JSON), and decodes held-out words greedily
+ * and with beam 3: the whole stack (training kernels, decoders, file formats, TextEncoder)
+ * in this runtime. Returns the exact-match rates and the outputs; a rate under 0.9 is a problem.
+ */
+function seq2seqCheck(seqwasm, problems) {
+  const { Seq2Seq, Seq2SeqVocabulary: Vocabulary, Translator } = seqwasm;
+  const next = rng(7);
+  const word = () => Array.from({ length: 3 + Math.floor(next() * 3) }, () => 'abcdef'[Math.floor(next() * 6)]).join('');
+  const train = Array.from({ length: 600 }, word), test = Array.from({ length: 50 }, word);
+  const reverse = (w) => [...w].reverse().join('');
+  const src = Vocabulary.build(train, { level: 'char' }), tgt = Vocabulary.build(train.map(reverse), { level: 'char' });
+  const model = new Seq2Seq({ srcVocabSize: src.size, tgtVocabSize: tgt.size, embeddingDim: 8, hiddenSize: 32, bidirectional: true, seed: 1 });
+  const t0 = Date.now();
+  model.fit(train.map((w) => src.encode(w)), train.map((w) => tgt.encode(reverse(w))), { epochs: 20, batchSize: 16, lr: 1e-2, seed: 1 });
+  const seconds = (Date.now() - t0) / 1000;
+  const reloaded = Translator.fromFiles(new Translator(model, src, tgt).toFiles());
+  model.release();
+  const outputs = (beam) => reloaded.translate(test, { beam }).map((h) => h[0].text);
+  const greedy = outputs(1), beam3 = outputs(3);
+  const rate = (o) => o.filter((t, i) => t === reverse(test[i])).length / test.length;
+  // The outputs themselves go back too: with one thread and a seed, runtimes on the same build
+  // must agree exactly (the runner compares them).
+  const out = { greedy: rate(greedy), beam3: rate(beam3), trainSeconds: seconds, outputs: [...greedy, ...beam3].join(' ') };
+  reloaded.release();
+  if (!(out.greedy >= 0.9 && out.beam3 >= 0.9)) problems.push(`seq2seq: reversal exact match greedy ${out.greedy}, beam 3 ${out.beam3}, expected ≥ 0.9`);
+  return out;
 }

@@ -498,6 +498,7 @@ function lineFor(name, { result }, seconds) {
   const builds = [...new Set((result.cases ?? []).map((c) => c.build))].sort().reverse();
   const details = [];
   if (result.cases?.length) details.push(`${result.cases.length} cases on ${builds.join('+')} max error ${error(result.maxError)}`);
+  if (result.seq2seq) details.push(`seq2seq reversal greedy ${result.seq2seq.greedy} beam ${result.seq2seq.beam3} (trained in ${result.seq2seq.trainSeconds} s)`);
   details.push(`entry ${describeEntry(result.entry)}`);
   if (result.wasmFetched) details.push(`fetched ${result.wasmFetched.join(', ') || 'no .wasm'}`);
   if (result.wasmModules) details.push(`wasm modules ${result.wasmModules.join(', ')}, compile from bytes ${String(result.compileFromBytes).split(' ')[0]}`);
@@ -521,7 +522,7 @@ async function main() {
   const exportsCheck = checkExportTargets(setup);
   report(exportsCheck.line, exportsCheck.ok, 'exports map');
 
-  const runtimes = [];
+  const runtimes = [], outcomes = [];
   if (only.includes('node')) {
     runtimes.push(['node', () => checkNode()]);
   }
@@ -535,6 +536,7 @@ async function main() {
     try {
       const outcome = await timeout(check(), RUNTIME_TIMEOUT_MS + 10_000, name);
       const ok = outcome.result.ok === true;
+      outcomes.push({ name, result: outcome.result });
       report(lineFor(name, outcome, (Date.now() - t0) / 1000), ok, name,
         !ok ? `${tail(String(outcome.result.error ?? ''))}\n${tail(outcome.log ?? '')}` : verbose ? tail(outcome.log ?? '') : undefined);
       // Node below 22 runs relaxed SIMD only behind a flag: check that build there too.
@@ -546,6 +548,16 @@ async function main() {
       report(`runtime ${name}: FAIL: ${first}`, false, name, tail(verbose ? e.stack ?? '' : rest.join('\n'), 40) || undefined);
     }
   }
+  // Seeded single-thread training is reproducible bit for bit: every runtime on the same build
+  // must have produced the same translations.
+  const byBuild = new Map();
+  for (const { name, result } of outcomes) {
+    if (!result.seq2seq) continue;
+    const first = byBuild.get(result.build);
+    if (!first) byBuild.set(result.build, { name, outputs: result.seq2seq.outputs });
+    else if (first.outputs !== result.seq2seq.outputs) report(`seq2seq: ${name} and ${first.name} (build ${result.build}) trained different models from the same seed FAIL`, false, 'reproducibility');
+  }
+  if (byBuild.size > 0 && failures.length === 0) console.log(`seq2seq: identical translations on every runtime of each build (${[...byBuild.keys()].join(', ')}) OK`);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (failures.length === 0) console.log(`all runtimes OK in ${seconds} s`);
   else console.log(`FAILED: ${failures.join(', ')} (${seconds} s)${keep ? `; scratch kept in ${scratch}` : '; rerun with --keep to inspect the scratch directory'}`);
