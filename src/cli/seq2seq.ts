@@ -41,7 +41,7 @@ Model:
   --decoder-layers N      decoder layers, if fewer (each starts from one of the top encoder layers)
   --unidirectional        a one-direction encoder with N units
   --no-input-feeding      do not feed the attentional state to the next step
-  --dropout X             between encoder layers (0)
+  --dropout X             between layers and on the attentional state (0)
 Training:
   --epochs N (10)  --batch-size N (32)  --lr X (0.001, cosine-annealed to lr/100)  --clip X (5)
   --label-smoothing X (0)  --teacher-forcing X (1)  --teacher-forcing-final X (decays linearly to it)

@@ -50,7 +50,8 @@ export interface Seq2SeqOptions {
   decoderLayers?: number;
   cell?: Seq2SeqCell;
   bidirectional?: boolean;
-  /** Dropout between encoder layers (training only). */
+  /** Dropout (training only) between encoder layers, between decoder layers, and on the
+   * attentional state h̃ₜ before the output layer and input feeding (OpenNMT-py's places). */
   dropout?: number;
   attention?: Seq2SeqAttention;
   /** Feed h̃ₜ₋₁ to the decoder's input at step t (Luong's input feeding). Default true. */
@@ -376,14 +377,26 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     this.srcEmbedding.backward(r.dInput);
   }
   private encoderFinal: { h: number; c: number } | null = null;
+  /** The dropout masks of the latest training loop (null: none). */
+  private masks: { out: Tensor | null; layers: Tensor | null } | null = null;
 
   // ---------------------------------------------------------------- the decoder stack
 
-  /** One step of the stacked cells: x (N, Ein) and per-layer states → new per-layer states (views in the cells' tapes). */
-  private stackForward(x: Tensor, h: readonly Tensor[], c: readonly Tensor[] | null): { h: Tensor[]; c: Tensor[] | null } {
+  /**
+   * One step of the stacked cells: x (N, Ein) and per-layer states → new per-layer states (views
+   * in the cells' tapes). `masks` (0: none) points at Ld − 1 dropout masks (N, H) for the inputs
+   * of layers 1.. (the cells keep their own copy of an input, so one buffer serves every step).
+   */
+  private stackForward(x: Tensor, h: readonly Tensor[], c: readonly Tensor[] | null, masks = 0): { h: Tensor[]; c: Tensor[] | null } {
+    const k = this.backend.kernels;
     const outH: Tensor[] = [], outC: Tensor[] | null = c ? [] : null;
     let input = x;
     this.decoderCells.forEach((cell, l) => {
+      if (l > 0 && masks) {
+        const dropped = this.ws.get('dropped', outH[l - 1].shape);
+        k.mul(dropped.size, outH[l - 1].ptr, masks + (l - 1) * dropped.size * 4, dropped.ptr);
+        input = dropped;
+      }
       if (c) {
         const r = (cell as LSTMCell).forward(input, { h: h[l], c: c[l] });
         outH.push(r.h); outC!.push(r.c);
@@ -399,7 +412,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
    * Undoes the latest step of the stack. `dh` (`dc`) hold, per layer, ∂loss/∂(the step's output
    * state); on return they hold ∂loss/∂(the previous step's). Returns ∂(layer 0's input).
    */
-  private stackBackward(dh: readonly Tensor[], dc: readonly Tensor[] | null): Tensor {
+  private stackBackward(dh: readonly Tensor[], dc: readonly Tensor[] | null, masks = 0): Tensor {
     const k = this.backend.kernels;
     for (let l = this.decoderLayers - 1; ; l--) {
       const cell = this.decoderCells[l];
@@ -413,7 +426,8 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       }
       k.copy(dh[l].size, r.dh.ptr, dh[l].ptr);
       if (l === 0) return r.dInput;
-      // Layer l's input at this step is layer l − 1's output at this step.
+      // Layer l's input at this step is layer l − 1's output at this step (through its dropout mask).
+      if (masks) k.mul(r.dInput.size, r.dInput.ptr, masks + (l - 1) * r.dInput.size * 4, r.dInput.ptr);
       k.axpy(dh[l - 1].size, 1, r.dInput.ptr, dh[l - 1].ptr);
     }
   }
@@ -458,7 +472,13 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const x = this.ws.get('x', [B, Ein]);
     const zeroFeed = this.ws.zeros('feed0', [B, H]);
     const W = this.generator.weight.value.ptr, bias = this.generator.biasParam!.value.ptr;
-    let hs = h0, cs = c0, feed: Tensor = zeroFeed;
+    let hs = h0, cs = c0, feed = zeroFeed.ptr;
+    // Dropout masks for the whole loop, drawn up front: h̃ (T, B, H) and between layers (T, Ld−1, B, H).
+    const p = this.options.dropout, Ld = this.decoderLayers;
+    const maskOut = this.training && p > 0 ? this.ws.get('maskOut', [T, B, H]) : null;
+    const maskLayers = maskOut && Ld > 1 ? this.ws.get('maskLayers', [T, Ld - 1, B, H]) : null;
+    for (const m of [maskOut, maskLayers]) if (m) k.dropoutMask(m.ptr, m.size, be.rngState, p);
+    this.masks = { out: maskOut, layers: maskLayers };
     const attention: Float32Array[][] | undefined = wantAttention ? [] : undefined;
     for (let t = 0; t < T; t++) {
       const embT = embAll.ptr + t * B * E * 4;
@@ -466,12 +486,12 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       if (this.inputFeeding) {
         for (let b = 0; b < B; b++) {
           k.copy(E, embT + b * E * 4, x.ptr + b * Ein * 4);
-          k.copy(H, feed.ptr + b * H * 4, x.ptr + (b * Ein + E) * 4);
+          k.copy(H, feed + b * H * 4, x.ptr + (b * Ein + E) * 4);
         }
       } else {
         k.copy(B * E, embT, x.ptr);
       }
-      ({ h: hs, c: cs } = this.stackForward(x, hs, cs));
+      ({ h: hs, c: cs } = this.stackForward(x, hs, cs, maskLayers ? maskLayers.ptr + t * (Ld - 1) * B * H * 4 : 0));
       const h = hs[hs.length - 1];
       const { context, weights } = this.attention.forward(h);
       if (attention) {
@@ -479,11 +499,12 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
         attention.push(Array.from({ length: B }, (_, b) => w.slice(b * S, b * S + sources[b].length)));
       }
       const ht = this.attentional.forward(context, h);
-      k.copy(B * H, ht.ptr, Hall.ptr + t * B * H * 4);
-      feed = ht;
+      feed = Hall.ptr + t * B * H * 4;
+      if (maskOut) k.mul(B * H, ht.ptr, maskOut.ptr + t * B * H * 4, feed);
+      else k.copy(B * H, ht.ptr, feed);
       const lo = logits.ptr + t * B * V * 4;
       k.broadcastRows(lo, bias, B, V);
-      k.gemm(0, 1, B, V, H, 1, ht.ptr, H, W, H, 1, lo, V, work);
+      k.gemm(0, 1, B, V, H, 1, feed, H, W, H, 1, lo, V, work);
       if (t + 1 < T && ratio < 1 && learn && be.random() >= ratio) {
         const lv = logits.data as Float32Array;
         for (let b = 0; b < B; b++) {
@@ -534,11 +555,13 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     for (let t = T - 1; t >= 0; t--) {
       k.copy(B * H, dHall.ptr + t * B * H * 4, dht.ptr);
       if (this.inputFeeding) k.axpy(B * H, 1, dFeed.ptr, dht.ptr);
+      const masks = this.masks!;
+      if (masks.out) k.mul(B * H, dht.ptr, masks.out.ptr + t * B * H * 4, dht.ptr);
       const { dContext, dQuery } = this.attentional.backward(dht);
       k.axpy(B * H, 1, dQuery.ptr, dh[top].ptr);
       const dq = this.attention.backward(dContext);
       k.axpy(B * H, 1, dq.ptr, dh[top].ptr);
-      const dInput = this.stackBackward(dh, dc);
+      const dInput = this.stackBackward(dh, dc, masks.layers ? masks.layers.ptr + t * (this.decoderLayers - 1) * B * H * 4 : 0);
       const dE = dEmbAll.ptr + t * B * E * 4;
       if (this.inputFeeding) {
         for (let b = 0; b < B; b++) {

@@ -27,6 +27,7 @@ const configs: [string, Partial<Seq2SeqOptions>][] = [
   ['GRU dot, no input feeding', { cell: 'GRU', attention: 'dot', inputFeeding: false }],
   ['LSTM bidirectional dot', { cell: 'LSTM', bidirectional: true, attention: 'dot', hiddenSize: 6 }],
   ['GRU 2 decoder layers additive', { cell: 'GRU', numLayers: 2, decoderLayers: 2, attention: 'additive' }],
+  ['LSTM 2+2 layers, dropout 0.3', { cell: 'LSTM', numLayers: 2, decoderLayers: 2, dropout: 0.3 }],
 ];
 
 describe.each(['simd', 'relaxed'])('%s build', (name) => {
@@ -36,8 +37,10 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, seed: 3, ...extra }, be());
     const { src, tgt } = randomPairs(3, 6, 11);
     const opts = { labelSmoothing: 0.1 };
+    // Reseeding before every evaluation draws the same dropout masks each time.
+    const loss = (o: typeof opts & { backward?: boolean }) => { be().seed(9); return model.loss(src, tgt, o); };
     model.zeroGrad();
-    model.loss(src, tgt, { ...opts, backward: true });
+    loss({ ...opts, backward: true });
     const r = rng(5);
     let checked = 0;
     for (const p of model.parameters) {
@@ -45,8 +48,8 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
       for (let j = 0; j < 3; j++) {
         const i = Math.floor(r() * v.length);
         const x = v[i], eps = 1e-2;
-        v[i] = x + eps; const up = model.loss(src, tgt, opts).loss;
-        v[i] = x - eps; const down = model.loss(src, tgt, opts).loss;
+        v[i] = x + eps; const up = loss(opts).loss;
+        v[i] = x - eps; const down = loss(opts).loss;
         v[i] = x;
         const num = (up - down) / (2 * eps);
         expect(Math.abs(g[i] - num), `${p.name}[${i}] analytic ${g[i]} numeric ${num}`).toBeLessThan(2e-3 + 3e-2 * Math.abs(num));
@@ -110,6 +113,17 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     expect(exact / test.src.length).toBeGreaterThanOrEqual(0.95);
     model.release();
   }, 120_000);
+
+  it('dropout draws new masks in training and is off in eval mode', () => {
+    const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, numLayers: 2, decoderLayers: 2, dropout: 0.5, seed: 3 }, be());
+    const { src, tgt } = randomPairs(3, 6, 11);
+    const at = (seed: number) => { be().seed(seed); return model.loss(src, tgt).loss; };
+    expect(at(1)).not.toBe(at(2));
+    expect(at(1)).toBe(at(1));
+    model.eval();
+    expect(at(1)).toBe(at(2));
+    model.release();
+  });
 
   it('scheduled teacher forcing: the schedule sees every epoch and step, and its ratio is used', () => {
     const { src, tgt } = randomPairs(40, 6, 17);
