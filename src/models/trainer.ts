@@ -55,7 +55,10 @@ export interface TrainOptions {
   patience?: number;
   /** The least decrease that counts as an improvement (default 0). */
   minDelta?: number;
-  /** With early stopping, end with the weights of the best epoch (default true). */
+  /**
+   * End with the weights of the best epoch (lowest validation loss, else training loss).
+   * Default: true with early stopping (patience > 0), else false.
+   */
   restoreBestWeights?: boolean;
   /** Skip steps whose loss or gradient is NaN/±Infinity instead of throwing. */
   skipNonFinite?: boolean;
@@ -128,7 +131,7 @@ export function resolveTrainOptions(options: TrainOptions, defaults: { batchSize
     validationSplit: checkNumber(options.validationSplit ?? 0, 'validationSplit', (n) => n >= 0 && n < 1, 'a number in [0, 1)'),
     patience: checkNumber(options.patience ?? 0, 'patience', (n) => int(n) && n >= 0, 'an integer ≥ 0'),
     minDelta: checkNumber(options.minDelta ?? 0, 'minDelta', (n) => n >= 0, 'a number ≥ 0'),
-    restoreBestWeights: options.restoreBestWeights ?? true,
+    restoreBestWeights: options.restoreBestWeights ?? (options.patience ?? 0) > 0,
     skipNonFinite: options.skipNonFinite ?? false,
     onProgress: options.onProgress,
     onEpochEnd: options.onEpochEnd,
@@ -273,7 +276,7 @@ export function fitLoop<B>(task: TrainTask<B>, o: ResolvedTrainOptions): History
         best = monitored;
         history.bestEpoch = epoch;
         sinceBest = 0;
-        if (o.patience > 0 && o.restoreBestWeights) bestState = module.stateDict();
+        if (o.restoreBestWeights) bestState = module.stateDict();
       } else if (o.patience > 0 && ++sinceBest >= o.patience) {
         history.stoppedEarly = true;
         break;

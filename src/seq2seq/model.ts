@@ -582,7 +582,9 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
    * on request.
    */
   fit(sources: number[][], targets: number[][], options: Seq2SeqTrainOptions = {}): History {
-    const o = resolveTrainOptions(options as TrainOptions, { batchSize: 32, lr: 1e-3 });
+    // Keeping the best checkpoint (by validation loss) is the default here: a translation model
+    // is usually trained past its best epoch.
+    const o = resolveTrainOptions({ restoreBestWeights: true, ...options } as TrainOptions, { batchSize: 32, lr: 1e-3 });
     this.checkSources(sources);
     this.checkTargets(targets, sources.length);
     const val = options.validation;
