@@ -480,6 +480,8 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     for (const m of [maskOut, maskLayers]) if (m) k.dropoutMask(m.ptr, m.size, be.rngState, p);
     this.masks = { out: maskOut, layers: maskLayers };
     const attention: Float32Array[][] | undefined = wantAttention ? [] : undefined;
+    // Feeding predictions (teacher forcing < 1) needs each step's logits before the next step.
+    const stepLogits = ratio < 1 && learn;
     for (let t = 0; t < T; t++) {
       const embT = embAll.ptr + t * B * E * 4;
       k.embeddingForward(embT, this.tgtEmbedding.weight.value.ptr, decIn.ptr + t * B * 4, B, E);
@@ -502,10 +504,11 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       feed = Hall.ptr + t * B * H * 4;
       if (maskOut) k.mul(B * H, ht.ptr, maskOut.ptr + t * B * H * 4, feed);
       else k.copy(B * H, ht.ptr, feed);
+      if (!stepLogits) continue;
       const lo = logits.ptr + t * B * V * 4;
       k.broadcastRows(lo, bias, B, V);
       k.gemm(0, 1, B, V, H, 1, feed, H, W, H, 1, lo, V, work);
-      if (t + 1 < T && ratio < 1 && learn && be.random() >= ratio) {
+      if (t + 1 < T && be.random() >= ratio) {
         const lv = logits.data as Float32Array;
         for (let b = 0; b < B; b++) {
           let best = 0;
@@ -515,6 +518,11 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       }
     }
     const rows = T * B;
+    if (!stepLogits) {
+      // One GEMM over all T·B rows: the generator's weight is packed once, not once per step.
+      k.broadcastRows(logits.ptr, bias, rows, V);
+      k.gemm(0, 1, rows, V, H, 1, Hall.ptr, H, W, H, 1, logits.ptr, V, work);
+    }
     const logitsOut = wantLogits ? (logits.toArray() as Float32Array) : undefined;
     const probs = this.ws.get('probs', [rows, V]);
     const total = k.softmaxCrossEntropyForward(probs.ptr, logits.ptr, gold.ptr, rows, V, IGNORE, smoothing);
