@@ -1,29 +1,60 @@
 // Row-wise softmax and log-softmax over (rows, cols) matrices, and softmax cross-entropy.
 // Sums are kept in f64: a row can be long (a vocabulary) and the loss is summed over many rows.
+import { exp4 } from './math';
 
-/** Largest entry of a row. */
+/** Largest entry of a row (NaN if the row holds one: f32x4.max propagates it). */
 function rowMax(x: usize, cols: i32): f32 {
-  let m: f32 = -Infinity;
-  for (let j = 0; j < cols; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
+  let mv = f32x4.splat(-Infinity);
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) mv = f32x4.max(mv, v128.load(x + (<usize>j << 2)));
+  let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
+  for (; j < cols; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
   return m;
 }
 
-/** log Σ exp(x_j) of a row, computed around its maximum so nothing overflows. */
-function rowLogSumExp(x: usize, cols: i32): f64 {
-  const m = rowMax(x, cols);
-  let s: f64 = 0;
-  for (let j = 0; j < cols; j++) s += Math.exp(<f64>(load<f32>(x + (<usize>j << 2)) - m));
-  return <f64>m + Math.log(s);
+/** e^(x − m) for four lanes, exactly 0 where x is −∞ (exp4 alone would give ~1e-38 there). */
+// @ts-ignore: decorator
+@inline function expShifted4(v: v128, m: v128): v128 {
+  return v128.and(exp4(f32x4.sub(v, m)), f32x4.gt(v, f32x4.splat(-Infinity)));
 }
+
+/** Σ (x_j − m)-shifted exponentials of a row, summed in f64; also written to `out` unless it is 0. */
+function rowSumExp(x: usize, cols: i32, m: f32, out: usize): f64 {
+  const mv = f32x4.splat(m);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let j = 0;
+  for (; j + 4 <= cols; j += 4) {
+    const off = <usize>j << 2;
+    const e = expShifted4(v128.load(x + off), mv);
+    if (out) v128.store(out + off, e);
+    lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
+    hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
+  }
+  let s = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
+  for (; j < cols; j++) {
+    const e = Math.exp(<f64>(load<f32>(x + (<usize>j << 2)) - m));
+    if (out) store<f32>(out + (<usize>j << 2), <f32>e);
+    s += e;
+  }
+  return s;
+}
+
+/** y = a · x over n values (y may be x). */
+function scaleInto(y: usize, x: usize, n: i32, a: f32): void {
+  const av = f32x4.splat(a);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(y + (<usize>j << 2), f32x4.mul(v128.load(x + (<usize>j << 2)), av));
+  for (; j < n; j++) store<f32>(y + (<usize>j << 2), load<f32>(x + (<usize>j << 2)) * a);
+}
+
+// The exponentials are exp4 (Cephes' expf in four lanes, about 1 ulp; assembly/math.ts) of
+// x − max ≤ 0, summed in f64, so a long row (a vocabulary) loses nothing in the sum.
 
 export function softmaxForward(y: usize, x: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>(r * cols) << 2), yr = y + (<usize>(r * cols) << 2);
-    const lse = rowLogSumExp(xr, cols);
-    for (let j = 0; j < cols; j++) {
-      const off = <usize>j << 2;
-      store<f32>(yr + off, <f32>Math.exp(<f64>load<f32>(xr + off) - lse));
-    }
+    const s = rowSumExp(xr, cols, rowMax(xr, cols), yr);
+    scaleInto(yr, yr, cols, <f32>(1 / s));
   }
 }
 
@@ -47,21 +78,30 @@ export function softmaxBackward(dx: usize, y: usize, dy: usize, rows: i32, cols:
 export function logSoftmaxForward(y: usize, x: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>(r * cols) << 2), yr = y + (<usize>(r * cols) << 2);
-    const lse = rowLogSumExp(xr, cols);
-    for (let j = 0; j < cols; j++) {
-      const off = <usize>j << 2;
-      store<f32>(yr + off, <f32>(<f64>load<f32>(xr + off) - lse));
-    }
+    const m = rowMax(xr, cols);
+    const lse = <f32>(<f64>m + Math.log(rowSumExp(xr, cols, m, 0)));
+    const lv = f32x4.splat(lse);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(yr + (<usize>j << 2), f32x4.sub(v128.load(xr + (<usize>j << 2)), lv));
+    for (; j < cols; j++) store<f32>(yr + (<usize>j << 2), load<f32>(xr + (<usize>j << 2)) - lse);
   }
 }
 
 /** dx += dy − exp(y) · Σ_j dy_j, per row (y is the log-softmax output). */
 export function logSoftmaxBackward(dx: usize, y: usize, dy: usize, rows: i32, cols: i32): void {
+  const zero = f32x4.splat(0);
   for (let r = 0; r < rows; r++) {
     const base = <usize>(r * cols) << 2;
     let s: f64 = 0;
     for (let j = 0; j < cols; j++) s += <f64>load<f32>(dy + base + (<usize>j << 2));
-    for (let j = 0; j < cols; j++) {
+    const sv = f32x4.splat(<f32>s);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const off = base + (<usize>j << 2);
+      const p = expShifted4(v128.load(y + off), zero); // softmax = exp(log-softmax)
+      v128.store(dx + off, f32x4.add(v128.load(dx + off), f32x4.sub(v128.load(dy + off), f32x4.mul(p, sv))));
+    }
+    for (; j < cols; j++) {
       const off = base + (<usize>j << 2);
       const g = <f64>load<f32>(dy + off) - Math.exp(<f64>load<f32>(y + off)) * s;
       store<f32>(dx + off, load<f32>(dx + off) + <f32>g);
@@ -81,18 +121,22 @@ export function softmaxCrossEntropyForward(probs: usize, logits: usize, targets:
   let total: f64 = 0;
   for (let r = 0; r < rows; r++) {
     const xr = logits + (<usize>(r * cols) << 2), pr = probs + (<usize>(r * cols) << 2);
-    const lse = rowLogSumExp(xr, cols);
-    let sumLogp: f64 = 0;
-    for (let j = 0; j < cols; j++) {
-      const off = <usize>j << 2;
-      const logp = <f64>load<f32>(xr + off) - lse;
-      sumLogp += logp;
-      store<f32>(pr + off, <f32>Math.exp(logp));
-    }
+    // One exponential per entry: e^(x − m) is stored, then scaled by 1/Σ.
+    const m = rowMax(xr, cols);
+    const s = rowSumExp(xr, cols, m, pr);
+    scaleInto(pr, pr, cols, <f32>(1 / s));
     const t = load<i32>(targets + (<usize>r << 2));
     if (t == ignoreIndex) continue;
+    const lse = <f64>m + Math.log(s);
     const nll = lse - <f64>load<f32>(xr + (<usize>t << 2));
-    total += (1 - <f64>smoothing) * nll - <f64>smoothing * sumLogp / <f64>cols;
+    if (smoothing == 0) {
+      total += nll;
+      continue;
+    }
+    // Σ_j log p_j = Σ_j x_j − cols · lse.
+    let sumX: f64 = 0;
+    for (let j = 0; j < cols; j++) sumX += <f64>load<f32>(xr + (<usize>j << 2));
+    total += (1 - <f64>smoothing) * nll - <f64>smoothing * (sumX - <f64>cols * lse) / <f64>cols;
   }
   return total;
 }
@@ -102,14 +146,22 @@ export function softmaxCrossEntropyBackward(dlogits: usize, probs: usize, target
                                             rows: i32, cols: i32, ignoreIndex: i32,
                                             smoothing: f32, scale: f32): void {
   const uniform = smoothing / <f32>cols;
+  const sv = f32x4.splat(scale), uv = f32x4.splat(uniform);
   for (let r = 0; r < rows; r++) {
     const t = load<i32>(targets + (<usize>r << 2));
     if (t == ignoreIndex) continue;
     const base = <usize>(r * cols) << 2;
-    for (let j = 0; j < cols; j++) {
+    // scale · (p − ε/cols) everywhere, then the target's extra −scale · (1 − ε).
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
       const off = base + (<usize>j << 2);
-      const target: f32 = (j == t ? <f32>1 - smoothing : <f32>0) + uniform;
-      store<f32>(dlogits + off, load<f32>(dlogits + off) + scale * (load<f32>(probs + off) - target));
+      v128.store(dlogits + off, f32x4.add(v128.load(dlogits + off), f32x4.mul(sv, f32x4.sub(v128.load(probs + off), uv))));
     }
+    for (; j < cols; j++) {
+      const off = base + (<usize>j << 2);
+      store<f32>(dlogits + off, load<f32>(dlogits + off) + scale * (load<f32>(probs + off) - uniform));
+    }
+    const off = base + (<usize>t << 2);
+    store<f32>(dlogits + off, load<f32>(dlogits + off) - scale * (<f32>1 - smoothing));
   }
 }

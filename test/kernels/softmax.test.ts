@@ -52,6 +52,26 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     }
   });
 
+  it('kernels: a −∞ logit gets probability exactly 0 and log-probability −∞; a NaN spreads to its row', () => {
+    const k = be().kernels, cols = 9;
+    const xv = Float32Array.from([1, -Infinity, 2, 0.5, -Infinity, 3, -1, 0, -Infinity]);
+    // Straight into wasm memory: tensor() refuses non-finite data, the kernels must still cope.
+    const x = be().empty([1, cols]), y = be().empty([1, cols]);
+    x.data.set(xv);
+    const finite = Array.from(xv).filter(Number.isFinite);
+    const lse = Math.max(...finite) + Math.log(finite.reduce((a, v) => a + Math.exp(v - Math.max(...finite)), 0));
+    k.softmaxForward(y.ptr, x.ptr, 1, cols);
+    Array.from(y.data).forEach((p, j) => (xv[j] === -Infinity ? expect(p).toBe(0) : expect(p).toBeCloseTo(Math.exp(xv[j] - lse), 6)));
+    k.logSoftmaxForward(y.ptr, x.ptr, 1, cols);
+    Array.from(y.data).forEach((p, j) => (xv[j] === -Infinity ? expect(p).toBe(-Infinity) : expect(p).toBeCloseTo(xv[j] - lse, 5)));
+    const nan = be().empty([2, 5]), out = be().empty([2, 5]);
+    nan.data.set([1, 2, NaN, 4, 5, 1, 2, 3, 4, 5]);
+    k.softmaxForward(out.ptr, nan.ptr, 2, 5);
+    expect(Array.from(out.data).slice(0, 5).every(Number.isNaN)).toBe(true);
+    expect(Array.from(out.data).slice(5).every(Number.isFinite)).toBe(true);
+    for (const t of [x, y, nan, out]) t.release();
+  });
+
   it('softmax and log-softmax backward match finite differences', () => {
     const rows = 3, cols = 7;
     const xv = randomArray(rows * cols, 1, -2, 2), wv = randomArray(rows * cols, 2);
