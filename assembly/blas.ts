@@ -60,6 +60,22 @@ function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k
  * Packs rows [k0, k0+kc) × columns [j0, j0+nc) of op(B) as panels of NR columns, each stored
  * k-major (NR values per k), zero-padded past the last column.
  */
+/**
+ * Writes the 4×4 block at `p` (rows `ld` floats apart) transposed, as packB lays out a panel:
+ * column q of the block goes to dst + 32·q + off (8-float packed rows; off 0 or 16 picks the half).
+ */
+// @ts-ignore: decorator
+@inline function packTransposed4(dst: usize, p: usize, ld: i32, off: usize): void {
+  const stride = <usize>ld << 2;
+  const r0 = v128.load(p), r1 = v128.load(p + stride), r2 = v128.load(p + 2 * stride), r3 = v128.load(p + 3 * stride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst + off, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + 32 + off, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 64 + off, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 96 + off, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
 function packB(dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32): void {
   for (let jp = 0; jp < nc; jp += NR) {
     const cols = min(NR, nc - jp);
@@ -70,6 +86,22 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j
         v128.store(dst, v128.load(src));
         v128.store(dst, v128.load(src, 16), 16);
         dst += 32;
+      }
+    } else if (transB && cols == NR) {
+      // Bᵀ stored (N, K): each of the panel's 8 columns is a contiguous row of B. Four k-values
+      // of the 8 rows are read as 8 vectors and turned into four packed k-rows by two 4×4
+      // shuffle transposes (the scalar loop below costs a branch and a strided load per value).
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        packTransposed4(dst, at(b, j, ldb, k0 + k), ldb, 0);
+        packTransposed4(dst, at(b, j + 4, ldb, k0 + k), ldb, 16);
+        dst += 128;
+      }
+      for (; k < kc; k++) {
+        for (let c = 0; c < NR; c++) {
+          store<f32>(dst, load<f32>(at(b, j + c, ldb, k0 + k)));
+          dst += 4;
+        }
       }
     } else {
       for (let k = 0; k < kc; k++) {
