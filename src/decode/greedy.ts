@@ -42,6 +42,11 @@ function decodeOne<S>(model: StepModel<S>, o: DecodeOptions<S>, p: Prepared, pic
 export function greedy<S>(model: StepModel<S>, options: DecodeOptions<S>): Hypothesis[] {
   const p = prepare(model, options);
   return decodeOne(model, options, p, (lp, off, V, allowed) => {
+    // The plain argmax first (lowest id on ties): when it is allowed, which is the usual case,
+    // it is also the best allowed token, and the constraints are asked about one token, not V.
+    let top = 0;
+    for (let v = 1; v < V; v++) if (lp[off + v] > lp[off + top]) top = v;
+    if (allowed(top)) return top;
     let best = -1;
     for (let v = 0; v < V; v++) if (allowed(v) && (best < 0 || lp[off + v] > lp[off + best])) best = v;
     return best;
