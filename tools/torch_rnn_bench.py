@@ -6,27 +6,12 @@ Run with Debian's interpreter: /usr/bin/python3 tools/torch_rnn_bench.py [WORKLO
 """
 import json
 import sys
-import time
 
+from bench_timing import best_ms
 import torch
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
-
-
-def best_ms(fn, rounds=5, min_s=0.3):
-    fn()
-    best = float("inf")
-    for _ in range(rounds):
-        n, t0 = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            el = time.perf_counter() - t0
-            if el >= min_s:
-                break
-        best = min(best, el / n * 1000)
-    return best
 
 
 def infer(batch):

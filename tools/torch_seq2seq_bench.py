@@ -13,8 +13,8 @@ Run with Debian's interpreter: /usr/bin/python3 tools/torch_seq2seq_bench.py [WO
 """
 import json
 import sys
-import time
 
+from bench_timing import best_ms
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -24,21 +24,6 @@ torch.manual_seed(0)
 
 V, E, H, B, SRC_LEN, TGT_LEN, OUT_LEN, BEAM = 8000, 256, 256, 32, 20, 20, 20, 5
 BOS, EOS = 1, 2
-
-
-def best_ms(fn, rounds=5, min_s=0.5):
-    fn()
-    best = float("inf")
-    for _ in range(rounds):
-        n, t0 = 0, time.perf_counter()
-        while True:
-            fn()
-            n += 1
-            el = time.perf_counter() - t0
-            if el >= min_s:
-                break
-        best = min(best, el / n * 1000)
-    return best
 
 
 class Seq2Seq(nn.Module):
@@ -96,7 +81,7 @@ def train():
         opt.zero_grad()
         model.loss(src, tgt).backward()
         opt.step()
-    return best_ms(run)
+    return best_ms(run, min_s=0.5)
 
 
 @torch.no_grad()
@@ -133,7 +118,7 @@ def beam():
 
 
 def sentences_per_s(fn):
-    return B / best_ms(fn) * 1000
+    return B / best_ms(fn, min_s=0.5) * 1000
 
 
 WORKLOADS = {
