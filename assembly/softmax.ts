@@ -165,3 +165,14 @@ export function softmaxCrossEntropyBackward(dlogits: usize, probs: usize, target
     store<f32>(dlogits + off, load<f32>(dlogits + off) - scale * (<f32>1 - smoothing));
   }
 }
+
+/** out[r] = the index of row r's largest entry (the lowest index on ties). */
+export function rowArgmax(out: usize, x: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * cols) << 2);
+    const m = rowMax(xr, cols);
+    let j = 0;
+    while (j < cols - 1 && load<f32>(xr + (<usize>j << 2)) != m) j++;
+    store<i32>(out + (<usize>r << 2), j);
+  }
+}

@@ -41,6 +41,7 @@ export interface Kernels extends RecurrentKernels, AttentionKernels, OptimKernel
   softmaxBackward(dx: Ptr, y: Ptr, dy: Ptr, rows: number, cols: number): void;
   logSoftmaxForward(y: Ptr, x: Ptr, rows: number, cols: number): void;
   logSoftmaxBackward(dx: Ptr, y: Ptr, dy: Ptr, rows: number, cols: number): void;
+  rowArgmax(out: Ptr, x: Ptr, rows: number, cols: number): void;
   softmaxCrossEntropyForward(probs: Ptr, logits: Ptr, targets: Ptr, rows: number, cols: number,
                              ignoreIndex: number, smoothing: number): number;
   softmaxCrossEntropyBackward(dlogits: Ptr, probs: Ptr, targets: Ptr, rows: number, cols: number,
@@ -60,6 +61,6 @@ export const kernelNames: readonly string[] = [
   'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'gemv', 'dot', 'axpy',
   'scale', 'fill', 'copy', 'sigmoidForward', 'sigmoidBackward', 'tanhForward', 'tanhBackward',
   'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',
-  'logSoftmaxBackward', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',
+  'logSoftmaxBackward', 'rowArgmax', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',
   'rngNextU32', 'rngNextFloat', 'randUniform', 'randNormal', 'dropoutMask',
 ];

@@ -26,6 +26,21 @@ export interface RecurrentModelOptions {
 
 export const IGNORE = -100;
 
+/** Rows whose target (int32) is not IGNORE, and how many of them have their largest score there (argmax in wasm). */
+export function countCorrect(ws: Workspace, scores: Tensor, targets: Tensor, rows: number, cols: number): { count: number; correct: number } {
+  const best = ws.get('argmax', [rows], 'int32');
+  scores.backend.kernels.rowArgmax(best.ptr, scores.ptr, rows, cols);
+  // Views taken after the allocation above, which may have grown the memory.
+  const bv = best.data as Int32Array, tv = targets.data as Int32Array;
+  let count = 0, correct = 0;
+  for (let r = 0; r < rows; r++) {
+    if (tv[r] === IGNORE) continue;
+    count++;
+    if (bv[r] === tv[r]) correct++;
+  }
+  return { count, correct };
+}
+
 export abstract class RecurrentModel extends Module {
   readonly vocabSize: number;
   readonly embedding: Embedding;
@@ -112,15 +127,7 @@ export abstract class RecurrentModel extends Module {
     const k = this.backend.kernels;
     const probs = this.ws.get('probs', [rows, cols]);
     const total = k.softmaxCrossEntropyForward(probs.ptr, logits.ptr, targets.ptr, rows, cols, IGNORE, 0);
-    const tv = targets.data, pv = probs.data;
-    let count = 0, correct = 0;
-    for (let r = 0; r < rows; r++) {
-      if (tv[r] === IGNORE) continue;
-      count++;
-      let best = 0;
-      for (let c = 1; c < cols; c++) if (pv[r * cols + c] > pv[r * cols + best]) best = c;
-      if (best === tv[r]) correct++;
-    }
+    const { count, correct } = countCorrect(this.ws, probs, targets, rows, cols);
     let dLogits: Tensor | null = null;
     if (learn && Number.isFinite(total)) {
       dLogits = this.ws.zeros('dLogits', [rows, cols]);

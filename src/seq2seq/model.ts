@@ -27,10 +27,9 @@ import { Attention, AttentionalState } from '../nn/attention.js';
 import { Workspace } from '../nn/workspace.js';
 import { greedy, sample, beamSearch, selectRows, type StepModel, type StepOutput, type Hypothesis, type LengthPenalty, type LengthLimit } from '../decode/index.js';
 import { fitLoop, resolveTrainOptions, shuffleInPlace, splitIndices, type TrainOptions, type TrainTask, type History, type StepResult, type EpochSummary } from '../models/trainer.js';
-import { inEval } from '../models/base.js';
+import { inEval, countCorrect, IGNORE } from '../models/base.js';
 import { BLEU } from '../metrics/index.js';
 
-const IGNORE = -100;
 
 export type Seq2SeqCell = 'GRU' | 'LSTM';
 export type Seq2SeqAttention = 'dot' | 'general' | 'additive';
@@ -508,14 +507,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       const lo = logits.ptr + t * B * V * 4;
       k.broadcastRows(lo, bias, B, V);
       k.gemm(0, 1, B, V, H, 1, feed, H, W, H, 1, lo, V, work);
-      if (t + 1 < T && be.random() >= ratio) {
-        const lv = logits.data as Float32Array;
-        for (let b = 0; b < B; b++) {
-          let best = 0;
-          for (let v = 1; v < V; v++) if (lv[(t * B + b) * V + v] > lv[(t * B + b) * V + best]) best = v;
-          di[(t + 1) * B + b] = best;
-        }
-      }
+      if (t + 1 < T && be.random() >= ratio) k.rowArgmax(decIn.ptr + (t + 1) * B * 4, lo, B, V); // feed the predictions
     }
     const rows = T * B;
     if (!stepLogits) {
@@ -526,15 +518,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const logitsOut = wantLogits ? (logits.toArray() as Float32Array) : undefined;
     const probs = this.ws.get('probs', [rows, V]);
     const total = k.softmaxCrossEntropyForward(probs.ptr, logits.ptr, gold.ptr, rows, V, IGNORE, smoothing);
-    let count = 0, correct = 0;
-    const pv = probs.data as Float32Array;
-    for (let r = 0; r < rows; r++) {
-      if (gv[r] === IGNORE) continue;
-      count++;
-      let best = 0;
-      for (let v = 1; v < V; v++) if (pv[r * V + v] > pv[r * V + best]) best = v;
-      if (best === gv[r]) correct++;
-    }
+    const { count, correct } = countCorrect(this.ws, probs, gold, rows, V);
     const loss = total / count;
     if (learn && Number.isFinite(loss)) this.backwardSteps(B, T, probs, gold, decIn, Hall, count, smoothing);
     const result: LossResult = { loss, count, correct };

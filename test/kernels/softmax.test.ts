@@ -72,6 +72,22 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     for (const t of [x, y, nan, out]) t.release();
   });
 
+  it('rowArgmax: the first largest entry of each row, awkward widths and ties', () => {
+    const k = be().kernels;
+    for (const cols of [1, 3, 7, 33, 1001]) {
+      const rows = 5;
+      // Values on a coarse grid, so ties are common.
+      const xv = randomArray(rows * cols, cols + 7, -3, 3).map((v) => Math.round(v));
+      const x = be().tensor(xv, [rows, cols]), out = be().empty([rows], 'int32');
+      k.rowArgmax(out.ptr, x.ptr, rows, cols);
+      for (let r = 0; r < rows; r++) {
+        const row = Array.from(xv.subarray(r * cols, (r + 1) * cols));
+        expect(out.data[r]).toBe(row.indexOf(Math.max(...row)));
+      }
+      x.release(); out.release();
+    }
+  });
+
   it('softmax and log-softmax backward match finite differences', () => {
     const rows = 3, cols = 7;
     const xv = randomArray(rows * cols, 1, -2, 2), wv = randomArray(rows * cols, 2);
