@@ -64,6 +64,7 @@ line. An empty line gives an empty line. With --nbest K > 1, writes K lines per 
   --max-length N|a,b      longest output in tokens: N, or ⌊a·srcLen + b⌋ (default 2,10)
   --min-length N|a,b      shortest output in tokens (0)
   --no-repeat-ngram N     never repeat an n-gram of this size (0: off)
+  --no-unk                never output <unk> (it is skipped, as Hugging Face's bad_words_ids does)
   --coverage X            β of GNMT's coverage penalty (beam search; 0)
   --sample                sample instead (beam 1), with --temperature X --top-k N --top-p X --seed N
   --batch-size N          sentences decoded together (64)
@@ -167,7 +168,7 @@ async function train(argv: string[], io: CliIO): Promise<number> {
     epochs, lr, batchSize: settings.batchSize, clipNorm: number(o.clip, 'clip', 5), seed, validationSplit,
     labelSmoothing: number(o['label-smoothing'], 'label-smoothing', 0),
     teacherForcing: tf0 === tf1 ? tf0 : ({ epoch }) => tf0 + ((tf1 - tf0) * epoch) / Math.max(1, epochs - 1),
-    patience: number(o.patience, 'patience', 0, true), bleu: o['no-bleu'] !== true,
+    patience: number(o.patience, 'patience', 0, true), bleu: o['no-bleu'] !== true && ((ids) => tgtVocab.decode(ids)),
     schedule: (opt) => new CosineAnnealingLR(opt, { tMax: epochs, etaMin: lr / 100 }),
     onProgress: quiet ? undefined : (p) => {
       const now = performance.now();
@@ -218,7 +219,7 @@ function lengthPenalty(v: string | undefined): LengthPenalty | undefined {
 const TRANSLATE_SPEC = {
   model: { type: 'string' }, input: { type: 'string' }, beam: { type: 'string' }, nbest: { type: 'string' },
   'length-penalty': { type: 'string' }, 'max-length': { type: 'string' }, 'min-length': { type: 'string' },
-  'no-repeat-ngram': { type: 'string' }, coverage: { type: 'string' }, sample: { type: 'boolean' }, temperature: { type: 'string' },
+  'no-repeat-ngram': { type: 'string' }, 'no-unk': { type: 'boolean' }, coverage: { type: 'string' }, sample: { type: 'boolean' }, temperature: { type: 'string' },
   'top-k': { type: 'string' }, 'top-p': { type: 'string' }, seed: { type: 'string' }, 'batch-size': { type: 'string' }, heatmaps: { type: 'string' },
 } as const;
 
@@ -234,6 +235,7 @@ export async function translateCommand(argv: string[], io: CliIO): Promise<numbe
     maxLength: lengthLimit(o['max-length'], 'max-length', { a: 2, b: 10 }), minLength: lengthLimit(o['min-length'], 'min-length', 0),
     noRepeatNgramSize: number(o['no-repeat-ngram'], 'no-repeat-ngram', 0, true), coveragePenalty: number(o.coverage, 'coverage', 0),
     returnAttention: o.heatmaps !== undefined,
+    bannedTokens: [translator.target.pad, translator.target.bos, ...(o['no-unk'] && translator.target.unk >= 0 ? [translator.target.unk] : [])],
     sample: o.sample ? { temperature: number(o.temperature, 'temperature', 1), topK: number(o['top-k'], 'top-k', 0, true), topP: number(o['top-p'], 'top-p', 1), seed: number(o.seed, 'seed', 1, true) } : undefined,
   };
   const batchSize = number(o['batch-size'], 'batch-size', 64, true);

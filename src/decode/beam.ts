@@ -115,7 +115,7 @@ export function beamSearch<S>(model: StepModel<S>, options: BeamSearchOptions<S>
         for (let v = 0; v < V; v++) {
           const s = beam.logProb + lp[off + v];
           if (s === -Infinity || (best.length === M && !(s > best[M - 1].score))) continue; // ties keep the earlier (lower beam, token)
-          if ((v === eos && noEos) || (anyBanned && banned.has(v))) continue;
+          if ((v === eos && noEos) || (anyBanned && banned.has(v)) || (p.banned !== null && p.banned[v])) continue;
           let i = best.length;
           while (i > 0 && best[i - 1].score < s) i--;
           best.splice(i, 0, { score: s, beam: k, token: v });

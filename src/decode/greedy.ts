@@ -23,7 +23,7 @@ function decodeOne<S>(model: StepModel<S>, o: DecodeOptions<S>, p: Prepared, pic
       const h = hyps[b];
       const banned = blockedByNgram(h.tokens, p.ngram);
       const noEos = t < p.minLen[b];
-      const v = pick(lp, b * V, V, (x) => !(x === eos && noEos) && !banned.has(x) && lp[b * V + x] > -Infinity);
+      const v = pick(lp, b * V, V, (x) => !(x === eos && noEos) && !banned.has(x) && !(p.banned !== null && p.banned[x]) && lp[b * V + x] > -Infinity);
       if (v < 0) { done[b] = 1; tokens[b] = eos; continue; } // nothing allowed: the hypothesis ends cut
       h.tokens.push(v);
       h.logProb += lp[b * V + v];

@@ -64,6 +64,8 @@ export interface DecodeOptions<S> {
   minLength?: LengthLimit;
   /** Forbid any n-gram of this size from occurring twice in a hypothesis (BOS not counted). 0: off. */
   noRepeatNgramSize?: number;
+  /** Token ids never generated (e.g. <pad>, <s>, <unk>); EOS cannot be one of them. */
+  bannedTokens?: ArrayLike<number>;
   /** Keep each token's attention weights in the hypotheses (the model must return them). */
   returnAttention?: boolean;
 }
@@ -90,6 +92,8 @@ export interface Prepared {
   minLen: Int32Array;
   srcLen: Int32Array | null;
   ngram: number;
+  /** banned[v] = 1 for the bannedTokens, or null when there are none. */
+  banned: Uint8Array | null;
   returnAttention: boolean;
   /** The longest maxLen: the number of steps at most. */
   steps: number;
@@ -138,7 +142,19 @@ export function prepare<S>(model: StepModel<S>, o: DecodeOptions<S>): Prepared {
     }
   }
   const ngram = checkInt(o.noRepeatNgramSize ?? 0, 'noRepeatNgramSize', 0);
-  return { B, V, bos, eos, maxLen, minLen, srcLen, ngram, returnAttention: o.returnAttention === true, steps: Math.max(...maxLen) };
+  let banned: Uint8Array | null = null;
+  if (o.bannedTokens !== undefined) {
+    if (o.bannedTokens === null || typeof o.bannedTokens !== 'object' || typeof o.bannedTokens.length !== 'number') {
+      throw bad(ErrorCode.badArgument, `bannedTokens must be an array of token ids, received ${describe(o.bannedTokens)}`);
+    }
+    banned = new Uint8Array(V);
+    for (let i = 0; i < o.bannedTokens.length; i++) {
+      const v = checkInt(o.bannedTokens[i], `bannedTokens[${i}]`, 0, V - 1);
+      if (v === eos) throw bad(ErrorCode.badArgument, `bannedTokens[${i}] is the end-of-sequence token ${eos}: no hypothesis could finish`);
+      banned[v] = 1;
+    }
+  }
+  return { B, V, bos, eos, maxLen, minLen, srcLen, ngram, banned, returnAttention: o.returnAttention === true, steps: Math.max(...maxLen) };
 }
 
 /** Calls model.step and checks what comes back. */

@@ -98,6 +98,8 @@ export interface TranslateOptions {
   minLength?: LengthLimit;
   /** No n-gram of this size occurs twice in an output. Default 0 (off). */
   noRepeatNgramSize?: number;
+  /** Token ids never generated (e.g. <unk>); EOS cannot be one. */
+  bannedTokens?: ArrayLike<number>;
   lengthPenalty?: LengthPenalty;
   /** β of GNMT's coverage penalty (beam search only). Default 0. */
   coveragePenalty?: number;
@@ -125,8 +127,12 @@ export interface Seq2SeqTrainOptions extends Omit<TrainOptions, 'onEpochEnd'> {
   teacherForcing?: number | TeacherForcingSchedule;
   /** Validation pairs (used instead of validationSplit). */
   validation?: { sources: number[][]; targets: number[][] };
-  /** Greedy-decode the validation sources each epoch and report corpus BLEU (token ids as words). */
-  bleu?: boolean;
+  /**
+   * Greedy-decode the validation sources each epoch and report corpus BLEU (sacreBLEU's
+   * defaults). `true` scores token ids as words; a function turning target ids (</s> left out)
+   * into text scores that text, as a test set would be scored (e.g. `(ids) => vocab.decode(ids)`).
+   */
+  bleu?: boolean | ((ids: number[]) => string);
   /** Sentences of similar source length are batched together (default true). */
   bucket?: boolean;
   onEpochEnd?: (e: Seq2SeqEpochSummary) => void;
@@ -626,10 +632,15 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const onEpochEnd = (e: EpochSummary) => {
       const s: Seq2SeqEpochSummary = { ...e };
       if (options.bleu && split.validation) {
-        const ids = split.validation;
-        const hyps = this.translate(ids.map((i) => srcAll[i]), { maxLength: Math.max(...ids.map((i) => tgtAll[i].length)) * 2 + 10 });
-        const words = (t: readonly number[]) => t.filter((x) => x !== this.eos).join(' ');
-        s.valBleu = new BLEU().corpusScore(hyps.map((h) => words(h[0].tokens)), [ids.map((i) => words(tgtAll[i]))]).score;
+        const render = typeof options.bleu === 'function' ? options.bleu : (t: number[]) => t.join(' ');
+        const words = (t: readonly number[]) => render(t.filter((x) => x !== this.eos));
+        // Pairs whose reference renders empty are left out: BLEU has nothing to match there.
+        const refs = new Map(split.validation.map((i) => [i, words(tgtAll[i])]));
+        const ids = split.validation.filter((i) => refs.get(i)!.trim() !== '');
+        if (ids.length > 0) {
+          const hyps = this.translate(ids.map((i) => srcAll[i]), { maxLength: Math.max(...ids.map((i) => tgtAll[i].length)) * 2 + 10 });
+          s.valBleu = new BLEU().corpusScore(hyps.map((h) => words(h[0].tokens)), [ids.map((i) => refs.get(i)!)]).score;
+        }
       }
       userEnd?.(s);
     };
@@ -719,7 +730,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
         // The decoders check the limits, n-gram size and penalties themselves.
         const common = {
           initialState, batchSize: sources.length, bos: this.bos, eos: this.eos, srcLengths: sources.map((s) => s.length),
-          maxLength: options.maxLength ?? 100, minLength: options.minLength, noRepeatNgramSize: options.noRepeatNgramSize,
+          maxLength: options.maxLength ?? 100, minLength: options.minLength, noRepeatNgramSize: options.noRepeatNgramSize, bannedTokens: options.bannedTokens,
           returnAttention: options.returnAttention === true,
         };
         if (options.sample !== undefined) return sample(this, { ...common, ...options.sample, backend: this.backend }).map((h) => [h]);

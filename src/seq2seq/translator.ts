@@ -63,9 +63,13 @@ export class Translator {
     });
   }
 
-  /** Translates texts; per text, up to `nbest` hypotheses, best first. */
+  /**
+   * Translates texts; per text, up to `nbest` hypotheses, best first. <pad> and <s> are never
+   * generated unless `bannedTokens` says otherwise (add `target.unk` to it to forbid <unk>).
+   */
   translate(texts: readonly string[], options: TranslateOptions = {}): TextHypothesis[][] {
-    return this.model.translate(this.encode(texts), options).map((hyps) => hyps.map((h) => {
+    const bannedTokens = options.bannedTokens ?? [this.target.pad, this.target.bos];
+    return this.model.translate(this.encode(texts), { ...options, bannedTokens }).map((hyps) => hyps.map((h) => {
       const content = h.tokens.filter((t) => t !== this.target.eos);
       return { ...h, words: content.map((t) => this.target.tokens[t]), text: this.target.decode(content) };
     }));

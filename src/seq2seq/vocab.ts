@@ -26,6 +26,15 @@ export interface VocabularyJSON {
 
 export const PAD = '<pad>', BOS = '<s>', EOS = '</s>', UNK = '<unk>';
 
+/** A string split by `level`, or an array of tokens taken as they are; lower-cased on request. */
+function tokensOf(text: unknown, level: VocabularyLevel, lowercase: boolean): string[] {
+  if (typeof text === 'string') return Vocabulary.split(lowercase ? text.toLowerCase() : text, level);
+  if (!Array.isArray(text) || text.some((t) => typeof t !== 'string')) {
+    throw new SeqwasmError(ErrorCode.badArgument, `expected a string or an array of token strings, received ${describe(text)}`);
+  }
+  return lowercase ? text.map((t: string) => t.toLowerCase()) : [...text];
+}
+
 export class Vocabulary {
   readonly level: VocabularyLevel;
   readonly tokens: readonly string[];
@@ -46,8 +55,8 @@ export class Vocabulary {
     this.unk = hasUnk ? 3 : -1;
   }
 
-  /** Builds a vocabulary from training texts. */
-  static build(texts: Iterable<string>, options: VocabularyOptions = {}): Vocabulary {
+  /** Builds a vocabulary from training texts: strings (split by `level`) or arrays of tokens. */
+  static build(texts: Iterable<string | readonly string[]>, options: VocabularyOptions = {}): Vocabulary {
     const level = options.level ?? 'word';
     if (level !== 'char' && level !== 'word') throw new SeqwasmError(ErrorCode.badArgument, `level must be 'char' or 'word', received ${describe(level)}`);
     const minFrequency = options.minFrequency ?? 1;
@@ -59,13 +68,12 @@ export class Vocabulary {
       throw new SeqwasmError(ErrorCode.badArgument, `maxSize must be an integer ≥ ${specials.length} (the special tokens), received ${describe(maxSize)}`);
     }
     if (texts === null || typeof texts !== 'object' || typeof (texts as Iterable<string>)[Symbol.iterator] !== 'function') {
-      throw new SeqwasmError(ErrorCode.badArgument, `texts must be an iterable of strings, received ${describe(texts)}`);
+      throw new SeqwasmError(ErrorCode.badArgument, `texts must be an iterable of strings or token arrays, received ${describe(texts)}`);
     }
     const lowercase = options.lowercase ?? false;
     const counts = new Map<string, number>();
     for (const text of texts) {
-      if (typeof text !== 'string') throw new SeqwasmError(ErrorCode.badArgument, `texts must hold strings, received ${describe(text)}`);
-      for (const t of Vocabulary.split(lowercase ? text.toLowerCase() : text, level)) counts.set(t, (counts.get(t) ?? 0) + 1);
+      for (const t of tokensOf(text, level, lowercase)) counts.set(t, (counts.get(t) ?? 0) + 1);
     }
     const order = [...counts.entries()].filter(([t, c]) => c >= minFrequency && !specials.includes(t));
     order.sort((a, b) => b[1] - a[1]); // stable: ties keep first-seen order
@@ -88,14 +96,13 @@ export class Vocabulary {
     return this.unk;
   }
 
-  /** The tokens of a text as this vocabulary sees them (lower-cased if it lower-cases). */
-  tokenize(text: string): string[] {
-    if (typeof text !== 'string') throw new SeqwasmError(ErrorCode.badArgument, `text must be a string, received ${describe(text)}`);
-    return Vocabulary.split(this.lowercase ? text.toLowerCase() : text, this.level);
+  /** The tokens of a text (or of a token array) as this vocabulary sees them (lower-cased if it lower-cases). */
+  tokenize(text: string | readonly string[]): string[] {
+    return tokensOf(text, this.level, this.lowercase);
   }
 
-  /** Text → ids (no <s> / </s>; the model adds them). */
-  encode(text: string): number[] {
+  /** Text or tokens → ids (no <s> / </s>; the model adds them). */
+  encode(text: string | readonly string[]): number[] {
     return this.tokenize(text).map((t) => this.id(t));
   }
 

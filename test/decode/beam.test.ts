@@ -103,6 +103,30 @@ describe('beam search against brute force', () => {
   });
 });
 
+describe('banned tokens', () => {
+  let backend: Backend;
+  beforeAll(async () => { [backend] = await bothBuilds(); });
+
+  it('beam search = brute force over the sequences without them; greedy and sampling never produce them', () => {
+    const m = new TableModel(V, 12);
+    const res = beamSearch(m, { ...base(2), beamSize: 625, nBest: 5, maxLength: 4, bannedTokens: [3, BOS] });
+    for (let b = 0; b < 2; b++) {
+      const all = enumerate(m, { init: init(2)[b], bos: BOS, eos: EOS, maxLen: 4, minLen: 0, ngram: 0, beta: 0, lp: () => 1 })
+        .filter((e) => !e.tokens.includes(3) && !e.tokens.includes(BOS));
+      res[b].forEach((h, i) => same(h, all[i]));
+    }
+    for (const seed of [31, 32, 33]) {
+      const t = new TableModel(V, seed, 3, 1);
+      for (const hyp of [...greedy(t, { ...base(4), maxLength: 8, bannedTokens: [3] }), ...sample(t, { ...base(4), maxLength: 8, bannedTokens: [3], seed, backend })]) {
+        expect(hyp.tokens).not.toContain(3);
+      }
+    }
+    expect(() => greedy(m, { ...base(1), bannedTokens: [EOS] })).toThrow(/end-of-sequence/);
+    expect(() => greedy(m, { ...base(1), bannedTokens: [V] })).toThrow(SeqwasmError);
+    expect(() => beamSearch(m, { ...base(1), beamSize: 2, bannedTokens: 3 as never })).toThrow(/bannedTokens must be an array/);
+  });
+});
+
 describe('beam search behaviour', () => {
   it('beam 1 equals greedy (tokens and log-probabilities), with min length and n-gram blocking too', () => {
     for (const seed of [21, 22, 23, 24]) {

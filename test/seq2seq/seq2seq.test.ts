@@ -125,6 +125,23 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     model.release();
   });
 
+  it('validation BLEU on text: the given function renders hypotheses and references (</s> left out)', () => {
+    const { src, tgt } = randomPairs(30, 6, 19);
+    const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, seed: 3 }, be());
+    const seen: number[][] = [];
+    const summaries: number[] = [];
+    const render = (ids: number[]) => { seen.push(ids); return ids.map((i) => 'abcdef'[i]).join(' '); };
+    model.fit(src, tgt, { epochs: 2, batchSize: 10, validationSplit: 0.2, bleu: render, onEpochEnd: (e) => summaries.push(e.valBleu!) });
+    expect(summaries.length).toBe(2);
+    for (const b of summaries) expect(b).toBeGreaterThanOrEqual(0);
+    // Per epoch: the 6 validation references, then a hypothesis for each non-empty one.
+    const validation = 6, empty = seen.slice(0, validation).filter((r) => r.length === 0).length;
+    expect(empty).toBeGreaterThan(0); // this data has empty targets: they are left out of BLEU
+    expect(seen.length).toBe(2 * (2 * validation - empty));
+    expect(seen.some((ids) => ids.includes(2))).toBe(false);
+    model.release();
+  });
+
   it('scheduled teacher forcing: the schedule sees every epoch and step, and its ratio is used', () => {
     const { src, tgt } = randomPairs(40, 6, 17);
     const seen: [number, number][] = [];
@@ -174,6 +191,17 @@ describe('Vocabulary', () => {
     const r = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
     expect(r.tokens).toEqual(v.tokens);
     expect(r.encode('abc')).toEqual(v.encode('abc'));
+  });
+  it('takes pre-tokenized texts, and lower-cases when asked (kept in the JSON)', () => {
+    const v = Vocabulary.build([['The', 'cat', "n't"], ['the', 'Cat sat']], { lowercase: true });
+    expect(v.tokens).toEqual(['<pad>', '<s>', '</s>', '<unk>', 'the', 'cat', "n't", 'cat sat']);
+    expect(v.encode(['CAT', "n't"])).toEqual([5, 6]);
+    expect(v.encode('The CAT')).toEqual([4, 5]);
+    const r = Vocabulary.fromJSON(JSON.parse(JSON.stringify(v.toJSON())));
+    expect(r.lowercase).toBe(true);
+    expect(r.encode('THE')).toEqual([4]);
+    expect(() => Vocabulary.build([['a', 3 as never]])).toThrow(/array of token strings/);
+    expect(() => v.encode(7 as never)).toThrow(SeqwasmError);
   });
   it('unknown tokens without <unk>, bad JSON and bad options → SeqwasmError', () => {
     const v = Vocabulary.build(['ab'], { level: 'char', unk: false });
