@@ -9,7 +9,7 @@ import type { Tensor } from '../core/tensor.js';
 import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { RecurrentModel, IGNORE, inEval, type RecurrentModelOptions } from './base.js';
-import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, indexTask, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface LanguageModelOptions extends Omit<RecurrentModelOptions, 'bidirectional'> {}
 
@@ -142,14 +142,7 @@ export class LanguageModel extends RecurrentModel {
       extra = options.validationData.length;
     }
     this.backend.seed(o.seed);
-    const split = splitIndices(sequences.length, extra, o.validationSplit, () => this.backend.random());
-    const task: TrainTask<number[]> = {
-      module: this,
-      trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
-      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
-      run: (idx, learn) => this.runSequences(idx.map((i) => xs[i]), learn),
-    };
-    return fitLoop(task, o);
+    return fitLoop(indexTask(this, sequences.length, extra, o, (idx, learn) => this.runSequences(idx.map((i) => xs[i]), learn)), o);
   }
 
   private fitStream(data: readonly number[][] | readonly number[], options: FitOptions): History {

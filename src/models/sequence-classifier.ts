@@ -6,7 +6,7 @@ import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { RecurrentModel, lengthsOf, inEval, type RecurrentModelOptions } from './base.js';
 import { SequencePooling, type PoolingMode } from './pooling.js';
-import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, indexTask, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface SequenceClassifierOptions extends RecurrentModelOptions {
   numClasses: number;
@@ -70,13 +70,7 @@ export class SequenceClassifier extends RecurrentModel {
   }
 
   private task(xs: readonly number[][], ys: readonly number[], o: ReturnType<typeof resolveTrainOptions>, nTrain: number, extra: number): TrainTask<number[]> {
-    const split = splitIndices(nTrain, extra, o.validationSplit, () => this.backend.random());
-    return {
-      module: this,
-      trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
-      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
-      run: (idx, learn) => this.run(idx.map((i) => xs[i]), idx.map((i) => ys[i]), learn),
-    };
+    return indexTask(this, nTrain, extra, o, (idx, learn) => this.run(idx.map((i) => xs[i]), idx.map((i) => ys[i]), learn));
   }
 
   /** Trains on sequences (each at least one token) with a class label each. */

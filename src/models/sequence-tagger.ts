@@ -5,7 +5,7 @@ import type { Backend } from '../core/backend.js';
 import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { RecurrentModel, IGNORE, lengthsOf, inEval, type RecurrentModelOptions } from './base.js';
-import { fitLoop, evaluateBatches, resolveTrainOptions, splitIndices, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
+import { fitLoop, evaluateBatches, resolveTrainOptions, indexTask, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface SequenceTaggerOptions extends RecurrentModelOptions {
   numTags: number;
@@ -79,14 +79,7 @@ export class SequenceTagger extends RecurrentModel {
       extra = vd[0].length;
     }
     this.backend.seed(o.seed);
-    const split = splitIndices(sequences.length, extra, o.validationSplit, () => this.backend.random());
-    const task: TrainTask<number[]> = {
-      module: this,
-      trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
-      validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
-      run: (idx, learn) => this.run(idx.map((i) => xs[i]), idx.map((i) => ys[i]), learn),
-    };
-    return fitLoop(task, o);
+    return fitLoop(indexTask(this, sequences.length, extra, o, (idx, learn) => this.run(idx.map((i) => xs[i]), idx.map((i) => ys[i]), learn)), o);
   }
 
   /** Per-token tag probabilities: for each sequence, one Float32Array of numTags per token. */

@@ -187,6 +187,22 @@ export function splitIndices(n: number, extra: number, split: number, random: ()
 export const noRandom = (): number => 0;
 
 /** Batches of example indices for one epoch: shuffled with `random` when asked, then cut. */
+/**
+ * The task of a model trained on examples 0 … train + extra − 1 in index batches: the last
+ * `extra` are the caller's validation data, else `validationSplit` holds some out (a seeded draw
+ * from the module's backend).
+ */
+export function indexTask(module: Module, train: number, extra: number, o: ResolvedTrainOptions,
+                          run: (indices: number[], learn: boolean) => StepResult): TrainTask<number[]> {
+  const split = splitIndices(train, extra, o.validationSplit, () => module.backend.random());
+  return {
+    module,
+    trainBatches: (random) => indexBatches(split.train, o.batchSize, o.shuffle, random),
+    validationBatches: () => split.validation && indexBatches(split.validation, o.batchSize, false, noRandom),
+    run,
+  };
+}
+
 export function indexBatches(indices: readonly number[], batchSize: number, shuffle: boolean, random: () => number): number[][] {
   const order = shuffle ? shuffleInPlace([...indices], random) : [...indices];
   const out: number[][] = [];
