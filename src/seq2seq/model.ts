@@ -148,6 +148,11 @@ export interface DecoderState {
   src: Int32Array;
 }
 
+function checkSmoothing(v: unknown = 0): number {
+  if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw new SeqwasmError(ErrorCode.badArgument, `labelSmoothing must be a number in [0, 1), received ${describe(v)}`);
+  return v;
+}
+
 function positiveInt(v: unknown, what: string, min = 1): number {
   if (!Number.isInteger(v) || (v as number) < min) throw new SeqwasmError(ErrorCode.badArgument, `${what} must be an integer ≥ ${min}, received ${describe(v)}`);
   return v as number;
@@ -308,7 +313,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     }
   }
 
-  private checkIds(s: readonly number[], what: string, V: number): void {
+  private checkIds(s: ArrayLike<number>, what: string, V: number): void {
     for (let t = 0; t < s.length; t++) {
       const id = s[t];
       if (!Number.isInteger(id) || id < 0 || id >= V) throw new SeqwasmError(ErrorCode.outOfRange, `${what}[${t}] is token id ${describe(id)}: expected an integer 0 ≤ id < ${V}`);
@@ -447,8 +452,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   loss(sources: number[][], targets: number[][], options: LossOptions = {}): LossResult {
     this.checkSources(sources);
     this.checkTargets(targets, sources.length);
-    const smoothing = options.labelSmoothing ?? 0;
-    if (typeof smoothing !== 'number' || !(smoothing >= 0 && smoothing < 1)) throw new SeqwasmError(ErrorCode.badArgument, `labelSmoothing must be a number in [0, 1), received ${describe(smoothing)}`);
+    const smoothing = checkSmoothing(options.labelSmoothing);
     const ratio = options.teacherForcing ?? 1;
     if (typeof ratio !== 'number' || !(ratio >= 0 && ratio <= 1)) throw new SeqwasmError(ErrorCode.badArgument, `teacherForcing must be a number in [0, 1], received ${describe(ratio)}`);
     return this.run(sources, targets, options.backward === true, smoothing, ratio, options.returnAttention === true, options.returnLogits === true);
@@ -590,7 +594,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       this.checkSources(val?.sources, 'validation.sources');
       this.checkTargets(val.targets, val.sources.length);
     }
-    const smoothing = options.labelSmoothing ?? 0, tf = options.teacherForcing ?? 1;
+    const smoothing = checkSmoothing(options.labelSmoothing), tf = options.teacherForcing ?? 1;
     const schedule: TeacherForcingSchedule = typeof tf === 'function' ? tf : () => tf;
     let epoch = -1, step = 0;
     const ratioNow = () => {
@@ -599,7 +603,6 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       return r;
     };
     ratioNow(); // checks the schedule before training starts
-    this.loss([sources[0]], [targets[0]], { labelSmoothing: smoothing }); // checks the options
     const bucket = options.bucket ?? true;
     const be = this.backend;
     be.seed(o.seed);
@@ -680,9 +683,9 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     for (const cell of this.decoderCells) cell.resetTape();
     this.attention.resetTape();
     this.attentional.resetTape();
+    this.checkIds(tokens, 'tokens', V);
     const ids = this.ws.get('stepIds', [N], 'int32');
     (ids.data as Int32Array).set(tokens);
-    this.checkIds(Array.from(tokens), 'tokens', V);
     const Ein = E + (this.inputFeeding ? H : 0);
     const emb = this.ws.get('stepEmb', [N, E]);
     k.embeddingForward(emb.ptr, this.tgtEmbedding.weight.value.ptr, ids.ptr, N, E);
