@@ -145,11 +145,11 @@ async function train(argv: string[], io: CliIO): Promise<number> {
 
   const backend = await init();
   const hidden = number(o.hidden, 'hidden', 128, true), bidirectional = o.unidirectional !== true;
+  const layers = number(o.layers, 'layers', 1, true);
   const model = new Seq2Seq({
     srcVocabSize: srcVocab.size, tgtVocabSize: tgtVocab.size,
     embeddingDim: number(o.embedding, 'embedding', 64, true), hiddenSize: hidden,
-    numLayers: number(o.layers, 'layers', 1, true), bidirectional,
-    decoderLayers: number(o['decoder-layers'], 'decoder-layers', number(o.layers, 'layers', 1, true), true),
+    numLayers: layers, bidirectional, decoderLayers: number(o['decoder-layers'], 'decoder-layers', layers, true),
     cell: choice(o.cell, 'cell', ['gru', 'lstm'] as const, 'gru').toUpperCase() as Seq2SeqCell,
     attention: choice<Seq2SeqAttention>(o.attention, 'attention', ['general', 'dot', 'additive'], 'general'),
     inputFeeding: o['no-input-feeding'] !== true, dropout: number(o.dropout, 'dropout', 0),

@@ -66,6 +66,9 @@ export function decodeSafetensors(bytes: Uint8Array): { dict: StateDict; metadat
   const spans: [number, number, string][] = [];
   for (const [name, entry] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
+      if (entry === null || typeof entry !== 'object' || Object.values(entry).some((v) => typeof v !== 'string')) {
+        throw bad(`__metadata__ must map strings to strings, received ${describe(entry)}`);
+      }
       metadata = entry as Record<string, string>;
       continue;
     }

@@ -57,6 +57,7 @@ describe('safetensors', () => {
     expect(msg(bytes.subarray(0, bytes.length - 4))).toMatch(/data_offsets|cover/);
     expect(msg(header('{"x": '))).toMatch(/not UTF-8 JSON/);
     expect(msg(header('[1]'))).toMatch(/JSON object/);
+    expect(msg(header('{"__metadata__": {"a": 1}}'))).toMatch(/__metadata__ must map strings to strings/);
     expect(msg(header('{"x": {"dtype": "I8", "shape": [1], "data_offsets": [0, 1]}}', new Uint8Array(1)))).toMatch(/dtype "I8"/);
     expect(msg(header('{"x": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}', new Uint8Array(4)))).toMatch(/needs 8 bytes/);
     expect(msg(header('{"x": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}', new Uint8Array(8)))).toMatch(/holes/);
