@@ -8,6 +8,7 @@ import { sentences, checkSource, batches, RecordingCounter, type CachedCorpus, t
 import { ModelMemory, type ModelShape } from './context.js';
 import { KeyedVectors } from './keyed_vectors.js';
 import { alphaAfter, progressRecord } from './schedule.js';
+import { threadsHost, sharedOf, createSharedBackend } from './threads.js';
 
 export interface Progress {
   epoch: number;
@@ -22,6 +23,17 @@ export interface Progress {
   /** loss / number of predictions. */
   lossPerPrediction: number;
   etaSeconds: number;
+}
+
+/** What `train` returns. */
+export interface TrainResult {
+  /** Σ −log σ over every prediction of the run. */
+  loss: number;
+  predictions: number;
+  seconds: number;
+  wordsPerSec: number;
+  /** Each worker's share of loss and predictions (one entry with threads: 1). */
+  perThread: Array<{ loss: number; predictions: number }>;
 }
 
 export interface Word2VecOptions extends VocabOptions {
@@ -49,7 +61,10 @@ export interface Word2VecOptions extends VocabOptions {
   epochs?: number;
   /** Seed of the generator (initial vectors, subsampling, windows, negatives). Default 1. */
   seed?: number;
-  /** Worker threads (Node only, Hogwild). Default 1: reproducible bit for bit. */
+  /**
+   * Worker threads (Hogwild) where `threadsSupported()`: Node, Deno, cross-origin isolated
+   * browsers. Default 1: reproducible bit for bit.
+   */
   threads?: number;
   /** Shrink windows at random as word2vec.c does (default true). */
   shrinkWindows?: boolean;
@@ -71,8 +86,8 @@ export interface Word2VecOptions extends VocabOptions {
   exactSigmoid?: boolean;
 }
 
-/** Corpus words trained per kernel call (gensim's jobs hold 10,000 words). */
-const BATCH_WORDS = 10000;
+/** Corpus words trained per kernel call, on one thread or many (gensim's jobs hold 10,000 words). */
+export const BATCH_WORDS = 10000;
 
 function positiveInt(name: string, v: number, min = 1): number {
   if (!Number.isInteger(v) || v < min) {
@@ -127,6 +142,13 @@ export class Word2Vec {
     if (this.options.negative === 0 && !this.options.hs) {
       throw new SeqwasmError(ErrorCode.badArgument, 'negative is 0 and hs is off: there is no objective to train');
     }
+    if (this.options.threads > 1) {
+      // Checked here rather than at training, before any corpus is read.
+      const where = threadsHost();
+      if (where.host === null) {
+        throw new SeqwasmError(ErrorCode.badArgument, `threads must be 1 in this runtime, received ${this.options.threads}: ${where.reason}`);
+      }
+    }
     this.backend = options.backend ?? getBackend();
   }
 
@@ -179,8 +201,7 @@ export class Word2Vec {
     this.memory?.free();
     if (o.threads > 1) {
       // Threads need the model in a shared memory: the shared-memory build of the same flavour.
-      const t = await import('./threads.js');
-      if (!t.isShared(this.backend)) this.backend = await t.createSharedBackend(this.backend.build);
+      if (!sharedOf(this.backend)) this.backend = await createSharedBackend({ build: this.backend.build });
     }
     const shape: ModelShape = {
       dim: o.vectorSize, window: o.window, negative: o.negative, hs: o.hs, cbow: o.model === 'cbow',
@@ -205,7 +226,7 @@ export class Word2Vec {
   }
 
   /** Trains for `epochs` passes over the corpus (streamed again each pass). */
-  async train(corpus: CorpusSource, overrides: { onProgress?: (p: Progress) => void; epochs?: number } = {}): Promise<{ loss: number; predictions: number; seconds: number; wordsPerSec: number }> {
+  async train(corpus: CorpusSource, overrides: { onProgress?: (p: Progress) => void; epochs?: number } = {}): Promise<TrainResult> {
     if (!this.memory || !this.vocab) await this.buildVocab(corpus);
     const o = this.options;
     const epochs = overrides.epochs ?? o.epochs;
@@ -215,8 +236,10 @@ export class Word2Vec {
     const vocab = this.vocab!;
     const total = this.corpusWords * epochs;
     if (o.threads > 1) {
-      const { trainThreaded } = await import('./threads.js');
-      return trainThreaded(this, corpus, epochs, onProgress);
+      const { trainThreaded } = await import('./threads-train.js');
+      const result = await trainThreaded(this, corpus, epochs, onProgress);
+      this.#wv?.invalidate();
+      return result;
     }
     const k = this.backend.kernels;
     const cap = BATCH_WORDS + MAX_SENTENCE;
@@ -254,7 +277,7 @@ export class Word2Vec {
     }
     this.#wv?.invalidate();
     const seconds = (performance.now() - t0) / 1000;
-    return { loss, predictions, seconds, wordsPerSec: done / seconds };
+    return { loss, predictions, seconds, wordsPerSec: done / seconds, perThread: [{ loss, predictions }] };
   }
 
   /** The recorded ids when `corpus` is the source they were recorded from. */
