@@ -4,7 +4,8 @@ import * as seqwasm from 'seqwasm';
 import { runCheck } from './check.mjs';
 
 export async function run() {
-  const result = await runCheck(seqwasm);
+  // run-all.mjs serves the page with COOP/COEP, so it is cross-origin isolated: threads run.
+  const result = await runCheck(seqwasm, { threads: true });
   result.entry = import.meta.resolve('seqwasm');
   result.runtime = navigator.userAgent;
   result.crossOriginIsolated = globalThis.crossOriginIsolated ?? null;

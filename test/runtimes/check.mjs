@@ -1,5 +1,6 @@
 // The checks every runtime runs (Node, Deno, Chromium, workerd): a GEMM against a float64 loop,
-// and a small attention model trained, saved to bytes, reloaded and decoded. Runtime-neutral: no
+// a small attention model trained, saved to bytes, reloaded and decoded, and word2vec with two
+// Hogwild threads where the runtime has them (or the typed error where it has not). Runtime-neutral: no
 // imports, no Node or DOM APIs. The caller imports `seqwasm` through the package's exports map and
 // passes the module namespace in, so this file never decides which entry gets loaded.
 
@@ -71,10 +72,11 @@ function compare(got, ref, shape, M, N) {
 }
 
 /**
- * Runs the check with the module namespace `seqwasm`. Returns a plain JSON-able object; never
- * throws (errors are reported in `error`).
+ * Runs the check with the module namespace `seqwasm`. `threads` says whether this runtime must
+ * train word2vec with threads (the entry knows where it runs). Returns a plain JSON-able object;
+ * never throws (errors are reported in `error`).
  */
-export async function runCheck(seqwasm) {
+export async function runCheck(seqwasm, { threads }) {
   const result = { build: null, relaxedSupported: null, cases: [], headline: null, maxError: 0, ok: false, error: null };
   try {
     for (const name of ['init', 'createBackend', 'tensor', 'matmul', 'relaxedSimdSupported']) {
@@ -118,6 +120,7 @@ export async function runCheck(seqwasm) {
       SIZES.forEach(([M, K, N], i) => run(`createBackend({build: '${build}'})`, build, (d, s) => other.tensor(d, s), M, K, N, 2000 + i * 10));
     }
     result.seq2seq = seq2seqCheck(seqwasm, problems);
+    result.w2vThreads = await word2vecThreadsCheck(seqwasm, threads, problems);
     result.ok = problems.length === 0;
     if (!result.ok) result.error = problems.join('; ');
   } catch (e) {
@@ -157,5 +160,60 @@ function seq2seqCheck(seqwasm, problems) {
   const out = { greedy: rate(greedy), beam3: rate(beam3), trainSeconds: seconds, outputs: [...greedy, ...beam3].join(' ') };
   reloaded.release();
   if (!(out.greedy >= 0.9 && out.beam3 >= 0.9)) problems.push(`seq2seq: reversal exact match greedy ${out.greedy}, beam 3 ${out.beam3}, expected ≥ 0.9`);
+  return out;
+}
+
+/**
+ * word2vec with threads: 2. Where `expected` is true, threadsSupported() must say so, and a
+ * skip-gram model trained on sentences that each draw from one of three word groups must have
+ * learned the groups (every word's nearest neighbour in its own group, and the mean cosine
+ * within groups well above the mean across) with both workers having trained (each one's
+ * prediction count > 0). Where it is false, threadsSupported() must say so and threads: 2 must
+ * throw a SeqwasmError that says why.
+ */
+async function word2vecThreadsCheck(seqwasm, expected, problems) {
+  const supported = seqwasm.threadsSupported();
+  if (supported !== expected) problems.push(`w2v: threadsSupported() is ${supported}, expected ${expected} in this runtime`);
+  if (!expected) {
+    try {
+      new seqwasm.Word2Vec({ threads: 2 });
+      problems.push('w2v: new Word2Vec({threads: 2}) did not throw where threads are not supported');
+      return { threads: 'not refused' };
+    } catch (e) {
+      if (!(e instanceof seqwasm.SeqwasmError) || e.code !== 'bad_argument' || !/^threads must be 1 in this runtime, received 2: /.test(e.message)) {
+        problems.push(`w2v: threads: 2 threw ${e?.name} ${e?.code}: ${e?.message}, expected a SeqwasmError bad_argument saying threads must be 1`);
+      }
+      return { threads: 'refused', error: `${e?.name} ${e?.code}: ${e?.message}` };
+    }
+  }
+  const next = rng(11);
+  const group = (s) => 'abc'[s % 3];
+  // 2,400 sentences of 10 words: 24,000 words an epoch, three batches, so both workers get work.
+  const lines = Array.from({ length: 2400 }, (_, s) => Array.from({ length: 10 }, () => `${group(s)}${Math.floor(next() * 8)}`));
+  const t0 = Date.now();
+  const model = new seqwasm.Word2Vec({ model: 'skipgram', vectorSize: 16, window: 3, negative: 3, minCount: 1, sample: 0, epochs: 3, seed: 1, threads: 2 });
+  await model.buildVocab(lines);
+  const run = await model.train(lines);
+  const seconds = (Date.now() - t0) / 1000;
+  const wv = model.wv, words = wv.words;
+  let within = 0, nWithin = 0, across = 0, nAcross = 0, misplaced = 0;
+  for (const a of words) {
+    for (const b of words) {
+      if (a === b) continue;
+      const s = wv.similarity(a, b);
+      if (a[0] === b[0]) { within += s; nWithin++; } else { across += s; nAcross++; }
+    }
+    if (wv.mostSimilar({ positive: a, topn: 1 })[0][0][0] !== a[0]) misplaced++;
+  }
+  model.dispose();
+  const out = {
+    threads: run.perThread.length, predictions: run.perThread.map((t) => t.predictions),
+    within: Number((within / nWithin).toFixed(3)), across: Number((across / nAcross).toFixed(3)), misplaced, seconds,
+  };
+  if (out.threads !== 2 || !out.predictions.every((p) => p > 0)) problems.push(`w2v: per-thread predictions ${JSON.stringify(out.predictions)}, expected two counts > 0`);
+  if (words.length !== 24) problems.push(`w2v: vocabulary of ${words.length} words, expected 24`);
+  if (!(out.within > out.across + 0.3) || misplaced > 0) {
+    problems.push(`w2v: mean cosine within groups ${out.within} vs across ${out.across} (expected a margin > 0.3), ${misplaced} words nearest to another group (expected 0)`);
+  }
   return out;
 }

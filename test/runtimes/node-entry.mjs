@@ -3,7 +3,8 @@
 import * as seqwasm from 'seqwasm';
 import { runCheck } from './check.mjs';
 
-const result = await runCheck(seqwasm);
+// Node (worker_threads) and Deno (Web Workers) both train word2vec with threads.
+const result = await runCheck(seqwasm, { threads: true });
 try {
   result.entry = import.meta.resolve('seqwasm');
 } catch (e) {

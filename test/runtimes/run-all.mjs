@@ -243,7 +243,7 @@ function describeEntry(entry, pkgDir) {
 // Setup: pack and install into a scratch consumer
 
 async function setUp() {
-  for (const file of ['dist/seqwasm.wasm', 'dist/seqwasm-relaxed.wasm']) {
+  for (const file of ['dist/seqwasm.wasm', 'dist/seqwasm-relaxed.wasm', 'dist/seqwasm-shared.wasm', 'dist/seqwasm-shared-relaxed.wasm']) {
     if (!existsSync(join(REPO, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   scratch = realpathSync(mkdtempSync(join(tmpdir(), 'seqwasm-runtimes-')));
@@ -298,6 +298,10 @@ async function checkDeno() {
   return { result, log: r.stdout + r.stderr };
 }
 
+// Cross-origin isolation (COOP + COEP) on every response: without it the page has no
+// SharedArrayBuffer, so word2vec's threads cannot run there.
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -323,22 +327,22 @@ async function checkChromium({ pkg }) {
     const url = new URL(req.url, 'http://x');
     requests.push(url.pathname);
     if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
+      res.writeHead(204, ISOLATION);
       res.end();
       return;
     }
     if (url.pathname === '/' || url.pathname === '/page.html') {
-      res.writeHead(200, { 'content-type': CONTENT_TYPES['.html'], 'cache-control': 'no-store' });
+      res.writeHead(200, { ...ISOLATION, 'content-type': CONTENT_TYPES['.html'], 'cache-control': 'no-store' });
       res.end(page);
       return;
     }
     const file = resolve(scratch, `.${decodeURIComponent(url.pathname)}`);
     if (!file.startsWith(scratch + sep) || !existsSync(file) || !statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.writeHead(404, { ...ISOLATION, 'content-type': 'text/plain' });
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { ...ISOLATION, 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     res.end(readFileSync(file));
   });
   await new Promise((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
@@ -499,6 +503,9 @@ function lineFor(name, { result }, seconds) {
   const details = [];
   if (result.cases?.length) details.push(`${result.cases.length} cases on ${builds.join('+')} max error ${error(result.maxError)}`);
   if (result.seq2seq) details.push(`seq2seq reversal greedy ${result.seq2seq.greedy} beam ${result.seq2seq.beam3} (trained in ${result.seq2seq.trainSeconds} s)`);
+  const w = result.w2vThreads;
+  if (w?.predictions) details.push(`w2v threads ${w.threads}: predictions ${w.predictions.join('/')}, cosine within ${w.within} across ${w.across} (${w.seconds} s)`);
+  else if (w) details.push(`w2v threads: 2 ${w.threads}${w.error ? ` (${w.error})` : ''}`);
   details.push(`entry ${describeEntry(result.entry)}`);
   if (result.wasmFetched) details.push(`fetched ${result.wasmFetched.join(', ') || 'no .wasm'}`);
   if (result.wasmModules) details.push(`wasm modules ${result.wasmModules.join(', ')}, compile from bytes ${String(result.compileFromBytes).split(' ')[0]}`);

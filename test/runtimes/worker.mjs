@@ -16,7 +16,8 @@ export default {
     } catch (e) {
       compileFromBytes = `refused (${e.message})`;
     }
-    const result = await runCheck(seqwasm);
+    // Workers have no Web Workers and no worker_threads: threads: 2 must be refused.
+    const result = await runCheck(seqwasm, { threads: false });
     result.compileFromBytes = compileFromBytes;
     result.runtime = 'workerd';
     return new Response(JSON.stringify(result), { headers: { 'content-type': 'application/json' } });
