@@ -78,6 +78,19 @@ describe('w2v threads: training', () => {
     m.dispose();
   });
 
+  it('vectors queried before threaded training are queried afresh after it', async () => {
+    const lines = groups(900, 9);
+    const m = new Word2Vec({ backend: builds[0], model: 'skipgram', vectorSize: 8, minCount: 1, sample: 0, epochs: 1, threads: 2 });
+    await m.buildVocab(lines);
+    m.wv.similarity('a1', 'a2'); // caches the norms of the initial vectors
+    await m.train(lines);
+    const v = m.wv.vectors, d = 8, [i, j] = ['a1', 'a2'].map((w) => m.wv.words.indexOf(w));
+    let dot = 0, ni = 0, nj = 0;
+    for (let k = 0; k < d; k++) { dot += v[i * d + k] * v[j * d + k]; ni += v[i * d + k] ** 2; nj += v[j * d + k] ** 2; }
+    expect(m.wv.similarity('a1', 'a2')).toBeCloseTo(dot / Math.sqrt(ni * nj), 5);
+    m.dispose();
+  });
+
   it('one thread reports itself as the only worker', async () => {
     const lines = groups(300, 6);
     const m = new Word2Vec({ backend: builds[0], vectorSize: 8, minCount: 1, epochs: 1 });
