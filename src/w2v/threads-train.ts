@@ -50,8 +50,8 @@ async function workerHost(): Promise<WorkerHost> {
 
 export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epochs: number, onProgress?: (p: Progress) => void): Promise<TrainResult> {
   const backend = model.backend;
-  const memoryOf = sharedOf(backend);
-  if (!memoryOf) throw new SeqwasmError(ErrorCode.badArgument, 'internal: threaded training needs a shared-memory backend');
+  const shared = sharedOf(backend);
+  if (!shared) throw new SeqwasmError(ErrorCode.badArgument, 'internal: threaded training needs a shared-memory backend');
   const host = await workerHost();
   const mem = model.memory!;
   const vocab = model.vocab!;
@@ -111,7 +111,7 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
       const wi = workers.length;
       const w = host.spawn((slot) => { inflight[wi]--; freeSlots.push(slot); wake(); }, (e) => { failure ??= e; wake(); });
       workers.push(w);
-      w.post({ module: memoryOf.module, memory: memoryOf.memory, ctx });
+      w.post({ module: shared.module, memory: shared.memory, ctx });
     }
     for (let epoch = 0; epoch < epochs; epoch++) {
       for await (const b of batches(corpus, model.cachedFor(corpus), vocab.index, BATCH_WORDS)) {
