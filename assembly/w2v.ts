@@ -178,11 +178,21 @@ let gLogT: usize = 0;
 let gLoss: f64 = 0;
 let gLossN: f64 = 0;
 
+/**
+ * Byte offset of x ∈ (−MAX_EXP, MAX_EXP) in the σ and −log σ tables: word2vec.c's index
+ * (x + MAX_EXP)·(EXP_TABLE_SIZE / MAX_EXP / 2), clamped because f32 rounding takes x just
+ * below MAX_EXP (5.9999995) to EXP_TABLE_SIZE, one past the last entry.
+ */
+// @ts-ignore: decorator
+@inline function tableOffset(x: f32): usize {
+  return <usize>min(<i32>((x + MAX_EXP) * (<f32>EXP_TABLE_SIZE / MAX_EXP / 2)), EXP_TABLE_SIZE - 1) << 2;
+}
+
 /** −log σ(y), from the table inside [−MAX_EXP, MAX_EXP), exactly outside (rare). */
 // @ts-ignore: decorator
 @inline function negLogSigmoid(y: f32): f64 {
   if (!gExact && y > -MAX_EXP && y < MAX_EXP) {
-    return <f64>load<f32>(gLogT + (<usize>(<i32>((y + MAX_EXP) * (<f32>EXP_TABLE_SIZE / MAX_EXP / 2))) << 2));
+    return <f64>load<f32>(gLogT + tableOffset(y));
   }
   const x = <f64>y;
   return x > 0 ? Math.log1p(Math.exp(-x)) : -x + Math.log1p(Math.exp(x));
@@ -203,7 +213,7 @@ let gLossN: f64 = 0;
   } else if (f <= -MAX_EXP) {
     sig = 0;
   } else {
-    sig = load<f32>(gExp + (<usize>(<i32>((f + MAX_EXP) * (<f32>EXP_TABLE_SIZE / MAX_EXP / 2))) << 2));
+    sig = load<f32>(gExp + tableOffset(f));
   }
   gLoss += negLogSigmoid(label > 0 ? f : -f);
   gLossN += 1;

@@ -104,6 +104,36 @@ describe('w2v training step = −alpha · gradient of the loss (finite differenc
   }
 });
 
+describe('w2v sigmoid table', () => {
+  it('a score just below MAX_EXP (5.9999995 in f32) stays inside the table', async () => {
+    // word2vec.c's index (f + 6)·(1000/12) rounds to 1000 there, one past the last entry.
+    for (const b of builds) {
+      const m = new Word2Vec({
+        backend: b, model: 'skipgram', vectorSize: 4, window: 1, sample: 0, minCount: 1, negative: 1, shrinkWindows: false,
+        vocabulary: [['a', 10], ['b', 10]], seed: 1,
+      });
+      await m.buildVocab();
+      const mem = m.memory!;
+      const f32 = new Float32Array(b.kernels.memory.buffer);
+      f32.fill(0, mem.syn0 >> 2, (mem.syn0 >> 2) + 8);
+      f32.fill(0, mem.syn1neg >> 2, (mem.syn1neg >> 2) + 8);
+      f32[mem.syn0 >> 2] = Math.fround(5.9999995); // a's input vector
+      f32[(mem.syn1neg >> 2) + 4] = 1; // b's output vector: score a·b = 5.9999995
+      const sp = sentence(b, [0, 1]);
+      mem.lossOf(mem.ctx, true);
+      b.kernels.w2vTrainSentence(mem.ctx, sp, 2, 0.1, 1);
+      const [loss, n] = mem.lossOf(mem.ctx, true);
+      // b's output vector moves by alpha·(1 − σ(6))·6 ≈ 0.0015 towards a; every other score is 0.
+      const step = new Float32Array(b.kernels.memory.buffer)[(mem.syn1neg >> 2) + 4] - 1;
+      expect(step).toBeGreaterThan(0.001);
+      expect(step).toBeLessThan(0.002);
+      expect(Number.isFinite(loss)).toBe(true);
+      expect(loss).toBeLessThanOrEqual(n * Math.log(2) + 0.01);
+      b.allocator.free(sp);
+    }
+  });
+});
+
 describe('w2v sampling', () => {
   it('noise draws follow count^0.75', async () => {
     for (const b of builds) {
