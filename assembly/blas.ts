@@ -28,6 +28,23 @@ export function gemmWorkspaceBytes(): i32 {
 }
 
 /**
+ * Writes the 4×4 block at `p` (rows `ld` floats apart) transposed: column q of the block goes to
+ * dst + dstRow·q + off. packA uses it with 16-byte packed rows, packB with 32-byte rows (off 0
+ * or 16 picks the half).
+ */
+// @ts-ignore: decorator
+@inline function transpose4(dst: usize, dstRow: usize, p: usize, ld: i32, off: usize): void {
+  const stride = <usize>ld << 2;
+  const r0 = v128.load(p), r1 = v128.load(p + stride), r2 = v128.load(p + 2 * stride), r3 = v128.load(p + 3 * stride);
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst + off, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + dstRow + off, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * dstRow + off, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * dstRow + off, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
+/**
  * Packs rows [i0, i0+mc) × columns [k0, k0+kc) of op(A) as panels of MR rows, each stored
  * k-major (MR values per k), zero-padded past the last row.
  */
@@ -40,6 +57,19 @@ function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k
       for (let k = 0; k < kc; k++) {
         v128.store(dst, v128.load(at(a, k0 + k, lda, i)));
         dst += 16;
+      }
+    } else if (rows == MR) {
+      // Four k-values of the panel's 4 rows, transposed by shuffles into four packed k-columns.
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        transpose4(dst, 16, at(a, i, lda, k0 + k), lda, 0);
+        dst += 64;
+      }
+      for (; k < kc; k++) {
+        for (let r = 0; r < MR; r++) {
+          store<f32>(dst, load<f32>(at(a, i + r, lda, k0 + k)));
+          dst += 4;
+        }
       }
     } else {
       for (let k = 0; k < kc; k++) {
@@ -60,22 +90,6 @@ function packA(dst: usize, a: usize, lda: i32, transA: bool, i0: i32, mc: i32, k
  * Packs rows [k0, k0+kc) × columns [j0, j0+nc) of op(B) as panels of NR columns, each stored
  * k-major (NR values per k), zero-padded past the last column.
  */
-/**
- * Writes the 4×4 block at `p` (rows `ld` floats apart) transposed, as packB lays out a panel:
- * column q of the block goes to dst + 32·q + off (8-float packed rows; off 0 or 16 picks the half).
- */
-// @ts-ignore: decorator
-@inline function packTransposed4(dst: usize, p: usize, ld: i32, off: usize): void {
-  const stride = <usize>ld << 2;
-  const r0 = v128.load(p), r1 = v128.load(p + stride), r2 = v128.load(p + 2 * stride), r3 = v128.load(p + 3 * stride);
-  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
-  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
-  v128.store(dst + off, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(dst + 32 + off, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
-  v128.store(dst + 64 + off, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
-  v128.store(dst + 96 + off, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
-}
-
 function packB(dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j0: i32, nc: i32): void {
   for (let jp = 0; jp < nc; jp += NR) {
     const cols = min(NR, nc - jp);
@@ -93,8 +107,8 @@ function packB(dst: usize, b: usize, ldb: i32, transB: bool, k0: i32, kc: i32, j
       // shuffle transposes (the scalar loop below costs a branch and a strided load per value).
       let k = 0;
       for (; k + 4 <= kc; k += 4) {
-        packTransposed4(dst, at(b, j, ldb, k0 + k), ldb, 0);
-        packTransposed4(dst, at(b, j + 4, ldb, k0 + k), ldb, 16);
+        transpose4(dst, 32, at(b, j, ldb, k0 + k), ldb, 0);
+        transpose4(dst, 32, at(b, j + 4, ldb, k0 + k), ldb, 16);
         dst += 128;
       }
       for (; k < kc; k++) {
@@ -190,6 +204,30 @@ function scaleMatrix(c: usize, ldc: i32, M: i32, N: i32, beta: f32): void {
 }
 
 /**
+ * The product of one packed A block (mc rows, kc deep) with B's column panels, into C:
+ * C[ic.., jc..jc+nc) = alpha · Ablock · B + beta · C. Panels left of column `nIn` are read in
+ * place at `bIn` (k rows `bInStride` bytes apart); the rest are packed (kc × NR each) from `bPacked`.
+ */
+function blockProduct(pa: usize, mc: i32, kc: i32, bIn: usize, bInStride: usize, nIn: i32, bPacked: usize,
+                      nc: i32, c: usize, ldc: i32, alpha: f32, beta: f32, tile: usize): void {
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    let panel: usize, stride: usize;
+    if (jr < nIn) {
+      panel = bIn + (<usize>jr << 2);
+      stride = bInStride;
+    } else {
+      panel = bPacked + (<usize>((jr - nIn) * kc) << 2);
+      stride = NR * 4;
+    }
+    for (let ir = 0; ir < mc; ir += MR) {
+      micro4x8(kc, pa + (<usize>(ir * kc) << 2), panel, stride,
+        at(c, ir, ldc, jr), ldc, alpha, beta, min(MR, mc - ir), nr, tile);
+    }
+  }
+}
+
+/**
  * C = alpha · op(A) · op(B) + beta · C, row-major.
  * op(A) is (M, K): A is (M, K) with row stride lda, or (K, M) when transA.
  * op(B) is (K, N): B is (K, N) with row stride ldb, or (N, K) when transB.
@@ -216,23 +254,47 @@ export function gemm(transA: i32, transB: i32, M: i32, N: i32, K: i32, alpha: f3
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         packA(pa, a, lda, transA != 0, ic, mc, pc, kc);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          let panel: usize, stride: usize;
-          if (jr < nFull) {
-            panel = at(b, pc, ldb, jc + jr);
-            stride = <usize>ldb << 2;
-          } else {
-            panel = pb + (<usize>((jr - nFull) * kc) << 2);
-            stride = NR * 4;
-          }
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            micro4x8(kc, pa + (<usize>(ir * kc) << 2), panel, stride,
-              at(c, ic + ir, ldc, jc + jr), ldc, alpha, betaBlock, mr, nr, tile);
-          }
-        }
+        blockProduct(pa, mc, kc, at(b, pc, ldb, jc), <usize>ldb << 2, nFull, pb, nc,
+          at(c, ic, ldc, jc), ldc, alpha, betaBlock, tile);
       }
+    }
+  }
+}
+
+/** Bytes that packWeights needs for a (K, N) op(B): every NR-column panel, zero-padded. */
+export function packedBytes(K: i32, N: i32): i32 {
+  return K * ((N + NR - 1) & ~(NR - 1)) * 4;
+}
+
+/**
+ * Packs the whole of op(B) (K, N) once, in the layout gemmPacked reads: blocks of KC rows, each
+ * a run of kc × NR panels. For a matrix multiplied many times (a recurrent layer's W_hh, every
+ * step), this leaves the per-call GEMM only A to pack, and B's panels are contiguous, so the
+ * hardware prefetcher streams them (in place, each k row of a panel is a separate 4 KiB page).
+ */
+export function packWeights(dst: usize, b: usize, ldb: i32, transB: i32, K: i32, N: i32): void {
+  const np = (N + NR - 1) & ~(NR - 1);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    packB(dst + (<usize>(pc * np) << 2), b, ldb, transB != 0, pc, kc, 0, N);
+  }
+}
+
+/** C = alpha · op(A) · B + beta · C with B packed by packWeights(…, K, N); as gemm otherwise. */
+export function gemmPacked(transA: i32, M: i32, N: i32, K: i32, alpha: f32, a: usize, lda: i32,
+                           packed: usize, beta: f32, c: usize, ldc: i32, work: usize): void {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0 || alpha == 0) { scaleMatrix(c, ldc, M, N, beta); return; }
+  const pa = work;
+  const tile = pa + (<usize>(MC * KC + KC * NC) << 2);
+  const np = (N + NR - 1) & ~(NR - 1);
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = min(KC, K - pc);
+    const betaBlock: f32 = pc == 0 ? beta : 1;
+    for (let ic = 0; ic < M; ic += MC) {
+      const mc = min(MC, M - ic);
+      packA(pa, a, lda, transA != 0, ic, mc, pc, kc);
+      blockProduct(pa, mc, kc, 0, 0, 0, packed + (<usize>(pc * np) << 2), N, at(c, ic, ldc, 0), ldc, alpha, betaBlock, tile);
     }
   }
 }

@@ -64,6 +64,22 @@ import { sigmoid1, sigmoid4, tanh4 } from './math';
   return f32x4.sub(a, b);
 }
 
+/**
+ * Pre-activation of four units: input side x·W_ihᵀ (row `x`) + b_ih + recurrent side h·W_hhᵀ
+ * (row `r`) + b_hh, at column j. The biases are added here, not broadcast over the (T, B, G·H)
+ * slab before the input projection: that lets the projection GEMM write the slab without reading
+ * it (beta 0), which saves a pass over memory per call.
+ */
+// @ts-ignore: decorator
+@inline function pre4(x: usize, bi: usize, r: usize, bh: usize, j: i32): v128 {
+  return add(add(ld(x, j), ld(bi, j)), add(ld(r, j), ld(bh, j)));
+}
+
+// @ts-ignore: decorator
+@inline function pre1(x: usize, bi: usize, r: usize, bh: usize, j: i32): f32 {
+  return (f(x, j) + f(bi, j)) + (f(r, j) + f(bh, j));
+}
+
 /** Copies row b of a (B, H) state, or zeroes an output row. */
 // @ts-ignore: decorator
 @inline function copyRow(dst: usize, src: usize, H: i32): void {
@@ -76,15 +92,16 @@ import { sigmoid1, sigmoid4, tanh4 } from './math';
 }
 
 /**
- * LSTM step. On entry `gates` (B, 4H) holds the input side x·W_ihᵀ + b_ih + b_hh and `rec`
- * (B, 4H) the recurrent product h·W_hhᵀ; their sum is the pre-activation. Keeping the per-step
- * GEMM's output in a small buffer that stays in cache (beta 0) and adding the input side here,
- * in one sequential pass, measured faster than accumulating the GEMM onto the (T, B, 4H) slab.
+ * LSTM step. On entry `gates` (B, 4H) holds the input side x·W_ihᵀ and `rec` (B, 4H) the
+ * recurrent product h·W_hhᵀ; with the biases `bih`, `bhh` (4H) their sum is the pre-activation.
+ * Keeping the per-step GEMM's output in a small buffer that stays in cache (beta 0) and adding
+ * the input side here, in one sequential pass, measured faster than accumulating the GEMM onto
+ * the (T, B, 4H) slab.
  * On return `gates` holds the activations i, f, g, o (zero for inactive rows).
  * c' = f⊙c + i⊙g, h' = o⊙tanh(c'). Writes cNext, hNext (B, H), tanhC = tanh(c') (B, H), and
  * the output row.
  */
-export function lstmStepForward(gates: usize, rec: usize, cNext: usize, hNext: usize, tanhC: usize, out: usize, ldo: i32,
+export function lstmStepForward(gates: usize, rec: usize, bih: usize, bhh: usize, cNext: usize, hNext: usize, tanhC: usize, out: usize, ldo: i32,
                                 cPrev: usize, hPrev: usize, B: i32, H: i32, lengths: usize, t: i32): void {
   for (let b = 0; b < B; b++) {
     const g = gates + ((<usize>b * 4 * H) << 2);
@@ -102,10 +119,10 @@ export function lstmStepForward(gates: usize, rec: usize, cNext: usize, hNext: u
     const cp = cPrev + row, cn = cNext + row, tcr = tanhC + row, hn = hNext + row;
     let j = 0;
     for (; j + 4 <= H; j += 4) {
-      const ig = sigmoid4(add(ld(g, j), ld(q, j)));
-      const fg = sigmoid4(add(ld(g, H + j), ld(q, H + j)));
-      const gg = tanh4(add(ld(g, 2 * H + j), ld(q, 2 * H + j)));
-      const og = sigmoid4(add(ld(g, 3 * H + j), ld(q, 3 * H + j)));
+      const ig = sigmoid4(pre4(g, bih, q, bhh, j));
+      const fg = sigmoid4(pre4(g, bih, q, bhh, H + j));
+      const gg = tanh4(pre4(g, bih, q, bhh, 2 * H + j));
+      const og = sigmoid4(pre4(g, bih, q, bhh, 3 * H + j));
       st(g, j, ig); st(g, H + j, fg); st(g, 2 * H + j, gg); st(g, 3 * H + j, og);
       const c = add(mul(fg, ld(cp, j)), mul(ig, gg));
       const tc = tanh4(c);
@@ -116,10 +133,10 @@ export function lstmStepForward(gates: usize, rec: usize, cNext: usize, hNext: u
       st(o, j, h);
     }
     for (; j < H; j++) {
-      const ig = sigmoid1(f(g, j) + f(q, j));
-      const fg = sigmoid1(f(g, H + j) + f(q, H + j));
-      const gg = Mathf.tanh(f(g, 2 * H + j) + f(q, 2 * H + j));
-      const og = sigmoid1(f(g, 3 * H + j) + f(q, 3 * H + j));
+      const ig = sigmoid1(pre1(g, bih, q, bhh, j));
+      const fg = sigmoid1(pre1(g, bih, q, bhh, H + j));
+      const gg = Mathf.tanh(pre1(g, bih, q, bhh, 2 * H + j));
+      const og = sigmoid1(pre1(g, bih, q, bhh, 3 * H + j));
       set(g, j, ig); set(g, H + j, fg); set(g, 2 * H + j, gg); set(g, 3 * H + j, og);
       const c = fg * f(cPrev + row, j) + ig * gg;
       const tc = Mathf.tanh(c);
@@ -181,12 +198,12 @@ export function lstmStepBackward(dGates: usize, dh: usize, dc: usize, gates: usi
 }
 
 /**
- * GRU step. On entry `gx` (B, 3H) holds x·W_ihᵀ + b_ih and `gh` (B, 3H) holds h·W_hhᵀ + b_hh.
- * r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n), h' = (1−z)⊙n + z⊙h.
- * On return gx holds r, z, n; `hn` (B, H) keeps h_n for backward.
+ * GRU step. On entry `gx` (B, 3H) holds x·W_ihᵀ and `gh` (B, 3H) holds h·W_hhᵀ; with the biases,
+ * x_* = gx + b_ih and h_* = gh + b_hh. r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙h_n),
+ * h' = (1−z)⊙n + z⊙h. On return gx holds r, z, n; `hn` (B, H) keeps h_n for backward.
  */
-export function gruStepForward(gx: usize, hn: usize, hNext: usize, out: usize, ldo: i32,
-                               gh: usize, hPrev: usize, B: i32, H: i32, lengths: usize, t: i32): void {
+export function gruStepForward(gx: usize, gh: usize, bih: usize, bhh: usize, hn: usize, hNext: usize, out: usize, ldo: i32,
+                               hPrev: usize, B: i32, H: i32, lengths: usize, t: i32): void {
   for (let b = 0; b < B; b++) {
     const x = gx + ((<usize>b * 3 * H) << 2);
     const h = gh + ((<usize>b * 3 * H) << 2);
@@ -203,10 +220,10 @@ export function gruStepForward(gx: usize, hn: usize, hNext: usize, out: usize, l
     const one = splat(1);
     let j = 0;
     for (; j + 4 <= H; j += 4) {
-      const r = sigmoid4(add(ld(x, j), ld(h, j)));
-      const z = sigmoid4(add(ld(x, H + j), ld(h, H + j)));
-      const hnj = ld(h, 2 * H + j);
-      const n = tanh4(add(ld(x, 2 * H + j), mul(r, hnj)));
+      const r = sigmoid4(pre4(x, bih, h, bhh, j));
+      const z = sigmoid4(pre4(x, bih, h, bhh, H + j));
+      const hnj = add(ld(h, 2 * H + j), ld(bhh, 2 * H + j));
+      const n = tanh4(add(add(ld(x, 2 * H + j), ld(bih, 2 * H + j)), mul(r, hnj)));
       st(x, j, r); st(x, H + j, z); st(x, 2 * H + j, n);
       st(hnr, j, hnj);
       const hv = add(mul(sub(one, z), n), mul(z, ld(hp, j)));
@@ -214,10 +231,10 @@ export function gruStepForward(gx: usize, hn: usize, hNext: usize, out: usize, l
       st(o, j, hv);
     }
     for (; j < H; j++) {
-      const r = sigmoid1(f(x, j) + f(h, j));
-      const z = sigmoid1(f(x, H + j) + f(h, H + j));
-      const hnj = f(h, 2 * H + j);
-      const n = Mathf.tanh(f(x, 2 * H + j) + r * hnj);
+      const r = sigmoid1(pre1(x, bih, h, bhh, j));
+      const z = sigmoid1(pre1(x, bih, h, bhh, H + j));
+      const hnj = f(h, 2 * H + j) + f(bhh, 2 * H + j);
+      const n = Mathf.tanh(f(x, 2 * H + j) + f(bih, 2 * H + j) + r * hnj);
       set(x, j, r); set(x, H + j, z); set(x, 2 * H + j, n);
       set(hn + row, j, hnj);
       const hv: f32 = (<f32>1 - z) * n + z * f(hPrev + row, j);
@@ -273,13 +290,15 @@ export function gruStepBackward(dGx: usize, dGh: usize, dh: usize, gates: usize,
 }
 
 /**
- * Elman RNN step: on entry `g` (B, H) holds x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh; on return it holds
- * h' = tanh(g) (or relu(g)), which is also written to hNext and the output row.
+ * Elman RNN step: on entry `g` (B, H) holds x·W_ihᵀ and `rec` (B, H) h·W_hhᵀ; the
+ * pre-activation adds the biases. On return `g` holds h' = tanh(pre) (or relu(pre)), which is
+ * also written to hNext and the output row.
  */
-export function rnnStepForward(g: usize, hNext: usize, out: usize, ldo: i32, hPrev: usize,
+export function rnnStepForward(g: usize, rec: usize, bih: usize, bhh: usize, hNext: usize, out: usize, ldo: i32, hPrev: usize,
                                B: i32, H: i32, lengths: usize, t: i32, relu: i32): void {
   for (let b = 0; b < B; b++) {
     const gr = g + ((<usize>b * H) << 2);
+    const q = rec + ((<usize>b * H) << 2);
     const row = (<usize>b * H) << 2;
     const o = out + ((<usize>b * ldo) << 2);
     if (!active(lengths, b, t)) {
@@ -291,15 +310,15 @@ export function rnnStepForward(g: usize, hNext: usize, out: usize, ldo: i32, hPr
     const hx = hNext + row;
     let j = 0;
     for (; j + 4 <= H; j += 4) {
-      const pre = ld(gr, j);
-      const h = relu ? f32x4.max(pre, splat(0)) : tanh4(pre);
+      const p = pre4(gr, bih, q, bhh, j);
+      const h = relu ? f32x4.max(p, splat(0)) : tanh4(p);
       st(gr, j, h);
       st(hx, j, h);
       st(o, j, h);
     }
     for (; j < H; j++) {
-      const pre = f(gr, j);
-      const h = relu ? max<f32>(pre, 0) : Mathf.tanh(pre);
+      const p = pre1(gr, bih, q, bhh, j);
+      const h = relu ? max<f32>(p, 0) : Mathf.tanh(p);
       set(gr, j, h);
       set(hNext + row, j, h);
       set(o, j, h);
@@ -334,31 +353,5 @@ export function rnnStepBackward(dG: usize, dh: usize, g: usize, dOut: usize, ldo
       set(dgr, j, relu ? (h > 0 ? dhj : 0) : dhj * (1 - h * h));
       set(dh + row, j, 0);
     }
-  }
-}
-
-/**
- * out (cols, ldo) = xᵀ for x (rows, cols), in 16×16 tiles. With ldo a few floats above cols,
- * the recurrent GEMM's in-place reads of a weight column panel no longer fall on the same L1
- * sets (rows 4 KiB apart alias when 4H·4 bytes is a multiple of 4096).
- */
-export function transposePadded(out: usize, ldo: i32, x: usize, rows: i32, cols: i32): void {
-  for (let r0 = 0; r0 < rows; r0 += 16) {
-    const r1 = min(rows, r0 + 16);
-    for (let c0 = 0; c0 < cols; c0 += 16) {
-      const c1 = min(cols, c0 + 16);
-      for (let r = r0; r < r1; r++) {
-        for (let c = c0; c < c1; c++) {
-          store<f32>(out + ((<usize>c * ldo + r) << 2), load<f32>(x + ((<usize>r * cols + c) << 2)));
-        }
-      }
-    }
-  }
-}
-
-/** out (rows, ldo) = x (rows, cols): a copy with a padded row stride (see transposePadded). */
-export function copyPadded(out: usize, ldo: i32, x: usize, rows: i32, cols: i32): void {
-  for (let r = 0; r < rows; r++) {
-    memory.copy(out + ((<usize>r * ldo) << 2), x + ((<usize>r * cols) << 2), <usize>cols << 2);
   }
 }

@@ -22,6 +22,12 @@ export interface Kernels extends RecurrentKernels, AttentionKernels, OptimKernel
   gemmWorkspaceBytes(): number;
   gemm(transA: number, transB: number, M: number, N: number, K: number, alpha: number,
        a: Ptr, lda: number, b: Ptr, ldb: number, beta: number, c: Ptr, ldc: number, work: Ptr): void;
+  /** Bytes packWeights writes for a (K, N) op(B). */
+  packedBytes(K: number, N: number): number;
+  /** Packs op(B) (K, N) once for many gemmPacked calls (a weight used at every step). */
+  packWeights(dst: Ptr, b: Ptr, ldb: number, transB: number, K: number, N: number): void;
+  gemmPacked(transA: number, M: number, N: number, K: number, alpha: number, a: Ptr, lda: number,
+             packed: Ptr, beta: number, c: Ptr, ldc: number, work: Ptr): void;
   gemv(trans: number, M: number, N: number, alpha: number, a: Ptr, lda: number,
        x: Ptr, beta: number, y: Ptr): void;
   dot(n: number, x: Ptr, y: Ptr): number;
@@ -58,7 +64,7 @@ export interface Kernels extends RecurrentKernels, AttentionKernels, OptimKernel
 /** Names every module must export; checked once at load so a stale .wasm fails clearly. */
 export const kernelNames: readonly string[] = [
   ...recurrentKernelNames, ...attentionKernelNames, ...optimKernelNames, ...w2vKernelNames,
-  'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'gemv', 'dot', 'axpy',
+  'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'packedBytes', 'packWeights', 'gemmPacked', 'gemv', 'dot', 'axpy',
   'scale', 'fill', 'copy', 'sigmoidForward', 'sigmoidBackward', 'tanhForward', 'tanhBackward',
   'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',
   'logSoftmaxBackward', 'rowArgmax', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',

@@ -10,25 +10,22 @@ export interface RecurrentKernels {
   sumRows(out: Ptr, x: Ptr, rows: number, cols: number): void;
   transpose(out: Ptr, x: Ptr, rows: number, cols: number): void;
   swapLeadingAxes(out: Ptr, x: Ptr, A: number, B: number, C: number): void;
-  lstmStepForward(gates: Ptr, rec: Ptr, cNext: Ptr, hNext: Ptr, tanhC: Ptr, out: Ptr, ldo: number,
+  lstmStepForward(gates: Ptr, rec: Ptr, bih: Ptr, bhh: Ptr, cNext: Ptr, hNext: Ptr, tanhC: Ptr, out: Ptr, ldo: number,
                   cPrev: Ptr, hPrev: Ptr, B: number, H: number, lengths: Ptr, t: number): void;
   lstmStepBackward(dGates: Ptr, dh: Ptr, dc: Ptr, gates: Ptr, cPrev: Ptr, tanhC: Ptr,
                    dOut: Ptr, ldo: number, B: number, H: number, lengths: Ptr, t: number): void;
-  gruStepForward(gx: Ptr, hn: Ptr, hNext: Ptr, out: Ptr, ldo: number,
-                 gh: Ptr, hPrev: Ptr, B: number, H: number, lengths: Ptr, t: number): void;
+  gruStepForward(gx: Ptr, gh: Ptr, bih: Ptr, bhh: Ptr, hn: Ptr, hNext: Ptr, out: Ptr, ldo: number,
+                 hPrev: Ptr, B: number, H: number, lengths: Ptr, t: number): void;
   gruStepBackward(dGx: Ptr, dGh: Ptr, dh: Ptr, gates: Ptr, hn: Ptr, hPrev: Ptr,
                   dOut: Ptr, ldo: number, B: number, H: number, lengths: Ptr, t: number): void;
-  rnnStepForward(g: Ptr, hNext: Ptr, out: Ptr, ldo: number, hPrev: Ptr,
+  rnnStepForward(g: Ptr, rec: Ptr, bih: Ptr, bhh: Ptr, hNext: Ptr, out: Ptr, ldo: number, hPrev: Ptr,
                  B: number, H: number, lengths: Ptr, t: number, relu: number): void;
   rnnStepBackward(dG: Ptr, dh: Ptr, g: Ptr, dOut: Ptr, ldo: number,
                   B: number, H: number, lengths: Ptr, t: number, relu: number): void;
-  transposePadded(out: Ptr, ldo: number, x: Ptr, rows: number, cols: number): void;
-  copyPadded(out: Ptr, ldo: number, x: Ptr, rows: number, cols: number): void;
 }
 
 export const recurrentKernelNames: readonly string[] = [
   'embeddingForward', 'embeddingBackward',
   'mul', 'broadcastRows', 'sumRows', 'transpose', 'swapLeadingAxes', 'lstmStepForward',
   'lstmStepBackward', 'gruStepForward', 'gruStepBackward', 'rnnStepForward', 'rnnStepBackward',
-  'transposePadded', 'copyPadded',
 ];

@@ -58,15 +58,6 @@ export interface BackwardResult {
 
 const GATES: Record<RecurrentMode, number> = { RNN_TANH: 1, RNN_RELU: 1, GRU: 3, LSTM: 4 };
 
-/**
- * Row stride (floats) for a weight matrix the GEMM reads in place, column panel by column
- * panel: n rounded up to 16 plus 16, so consecutive rows start one cache line apart modulo
- * 4 KiB instead of on the same L1 set (measured: 32×1024×256 GEMM 10% faster at 1040 than 1024).
- */
-function paddedStride(n: number): number {
-  return Math.ceil(n / 16) * 16 + 16;
-}
-
 function checkSize(v: unknown, what: string, min: number): number {
   if (!Number.isInteger(v) || (v as number) < min) {
     throw new SeqwasmError(ErrorCode.badArgument, `${what} must be an integer ≥ ${min}, received ${describe(v)}`);
@@ -265,36 +256,21 @@ export class RecurrentBase extends Module {
   private forwardDirection(l: number, d: number, X: Tensor, out: Tensor, tape: Tape,
                            h0: Tensor, c0: Tensor | null, hN: Tensor, cN: Tensor | null): void {
     const { be, k, T, B, lengths, H, D, GH, I, wih, whh, bih, bhh, tag, gates } = this.direction(l, d, X, tape);
-    // Biases first, then the input projection of every step accumulates onto them. GRU keeps
-    // b_hh on the recurrent side, because r multiplies W_hn·h + b_hn.
-    if (this.bias) {
-      if (this.mode === 'GRU') {
-        k.broadcastRows(gates.ptr, bih.value.ptr, T * B, GH);
-      } else {
-        const sum = this.ws.get('biasSum', [GH]);
-        k.copy(GH, bih.value.ptr, sum.ptr);
-        k.axpy(GH, 1, bhh.value.ptr, sum.ptr);
-        k.broadcastRows(gates.ptr, sum.ptr, T * B, GH);
-      }
-    }
-    k.gemm(0, 1, T * B, GH, I, 1, X.ptr, I, wih.value.ptr, I, this.bias ? 1 : 0, gates.ptr, GH, be.gemmWork);
-    // For a batch above one, W_hhᵀ laid out (H, GH) lets the GEMM read it in place; its rows are
-    // padded (paddedStride) so that a column panel's rows do not share L1 sets.
-    const ldw = paddedStride(GH);
-    const whhT = B > 1 ? this.ws.get(`whhT${tag}`, [H, ldw]) : null;
-    if (whhT) k.transposePadded(whhT.ptr, ldw, whh.value.ptr, GH, H);
-    const recurrent = (dst: number, hp: number, beta: number) => {
-      if (whhT) k.gemm(0, 0, B, GH, H, 1, hp, H, whhT.ptr, ldw, beta, dst, GH, be.gemmWork);
-      else k.gemv(0, GH, H, 1, whh.value.ptr, H, hp, beta, dst);
+    // The input projection of every step in one GEMM; the step kernels add the biases.
+    k.gemm(0, 1, T * B, GH, I, 1, X.ptr, I, wih.value.ptr, I, 0, gates.ptr, GH, be.gemmWork);
+    const [bi, bh] = this.biasPointers(bih, bhh, GH);
+    // The recurrent product h·W_hhᵀ of each step goes to a (B, GH) buffer that stays in cache.
+    // For a batch above one it is a GEMM on W_hhᵀ packed once here for all T steps.
+    const whhP = B > 1 ? this.packed(whh.value.ptr, H, 1, H, GH) : 0;
+    const rec = this.ws.get('rec', [B, GH]);
+    const recurrent = (hp: number) => {
+      if (whhP) k.gemmPacked(0, B, GH, H, 1, hp, H, whhP, 0, rec.ptr, GH, be.gemmWork);
+      else k.gemv(0, GH, H, 1, whh.value.ptr, H, hp, 0, rec.ptr);
     };
-    // LSTM: the recurrent product goes to a (B, GH) buffer that stays in cache; the step kernel
-    // adds it to the input side.
-    const rec = this.mode === 'LSTM' ? this.ws.get('rec', [B, GH]) : null;
     const hprev = this.ws.get(`hprev${tag}`, [T, B, H]);
     const cprev = this.mode === 'LSTM' ? this.ws.get(`cprev${tag}`, [T, B, H]) : null;
     const tanhC = this.mode === 'LSTM' ? this.ws.get(`tanhC${tag}`, [T, B, H]) : null;
     const hn = this.mode === 'GRU' ? this.ws.get(`hn${tag}`, [T, B, H]) : null;
-    const gh = this.mode === 'GRU' ? this.ws.get('gh', [B, GH]) : null;
     const state = 4 * B * H; // bytes of one (B, H) state
     const idx = l * D + d;
     const ldo = D * H;
@@ -310,16 +286,14 @@ export class RecurrentBase extends Module {
         const cp = cprev!.ptr + t * state;
         if (s === 0) k.copy(B * H, c0!.ptr + idx * state, cp);
         const cNext = s === T - 1 ? cN!.ptr + idx * state : cprev!.ptr + next * state;
-        recurrent(rec!.ptr, hp, 0);
-        k.lstmStepForward(g, rec!.ptr, cNext, hNext, tanhC!.ptr + t * state, o, ldo, cp, hp, B, H, lengths, t);
+        recurrent(hp);
+        k.lstmStepForward(g, rec.ptr, bi, bh, cNext, hNext, tanhC!.ptr + t * state, o, ldo, cp, hp, B, H, lengths, t);
       } else if (this.mode === 'GRU') {
-        if (this.bias) k.broadcastRows(gh!.ptr, bhh.value.ptr, B, GH);
-        else k.fill(B * GH, 0, gh!.ptr);
-        recurrent(gh!.ptr, hp, 1);
-        k.gruStepForward(g, hn!.ptr + t * state, hNext, o, ldo, gh!.ptr, hp, B, H, lengths, t);
+        recurrent(hp);
+        k.gruStepForward(g, rec.ptr, bi, bh, hn!.ptr + t * state, hNext, o, ldo, hp, B, H, lengths, t);
       } else {
-        recurrent(g, hp, 1);
-        k.rnnStepForward(g, hNext, o, ldo, hp, B, H, lengths, t, this.mode === 'RNN_RELU' ? 1 : 0);
+        recurrent(hp);
+        k.rnnStepForward(g, rec.ptr, bi, bh, hNext, o, ldo, hp, B, H, lengths, t, this.mode === 'RNN_RELU' ? 1 : 0);
       }
     }
   }
@@ -387,10 +361,8 @@ export class RecurrentBase extends Module {
     const dc = dcN ? this.ws.get('dc', [B, H]) : null;
     if (dc) k.copy(B * H, dcN!.ptr + idx * state, dc.ptr);
     const ldo = D * H;
-    // W_hh with padded rows for the ∂h GEMM, which reads it in place (see forwardDirection).
-    const ldw = paddedStride(H);
-    const whhP = B > 1 ? this.ws.get('whhPadded', [GH, ldw]) : null;
-    if (whhP) k.copyPadded(whhP.ptr, ldw, whh.value.ptr, GH, H);
+    // W_hh packed once for the ∂h GEMM of every step (see forwardDirection).
+    const whhP = B > 1 ? this.packed(whh.value.ptr, H, 0, GH, H) : 0;
     for (let s = T - 1; s >= 0; s--) {
       const t = d === 0 ? s : T - 1 - s;
       const g = gates.ptr + t * B * GH * 4;
@@ -407,7 +379,7 @@ export class RecurrentBase extends Module {
       }
       // ∂h_{t−1} += dGates·W_hh
       if (B === 1) k.gemv(1, GH, H, 1, whh.value.ptr, H, dgh, 1, dh.ptr);
-      else k.gemm(0, 0, B, H, GH, 1, dgh, GH, whhP!.ptr, ldw, 1, dh.ptr, H, be.gemmWork);
+      else k.gemmPacked(0, B, H, GH, 1, dgh, GH, whhP, 1, dh.ptr, H, be.gemmWork);
     }
     k.copy(B * H, dh.ptr, dh0.ptr + idx * state);
     if (dc) k.copy(B * H, dc.ptr, dc0!.ptr + idx * state);
@@ -428,6 +400,21 @@ export class RecurrentBase extends Module {
       }
     }
     k.gemm(0, 0, TB, I, GH, 1, dGx.ptr, GH, wih.value.ptr, I, d === 0 ? 0 : 1, dIn.ptr, I, be.gemmWork);
+  }
+
+  /** op(W) (K, N) packed for gemmPacked into a workspace buffer; returns its pointer. */
+  private packed(w: number, ldw: number, trans: number, K: number, N: number): number {
+    const k = this.backend.kernels;
+    const buf = this.ws.get('packedWeight', [k.packedBytes(K, N) / 4]);
+    k.packWeights(buf.ptr, w, ldw, trans, K, N);
+    return buf.ptr;
+  }
+
+  /** The bias vectors the step kernels add, or a zero vector for a layer without biases. */
+  private biasPointers(bih: Parameter | undefined, bhh: Parameter | undefined, GH: number): [number, number] {
+    if (bih && bhh) return [bih.value.ptr, bhh.value.ptr];
+    const zero = this.ws.zeros('noBias', [GH]);
+    return [zero.ptr, zero.ptr];
   }
 
   /**

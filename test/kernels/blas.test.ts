@@ -80,6 +80,26 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     [A, B, C].forEach((t) => t.release());
   });
 
+  it('gemmPacked with weights packed once (packWeights) matches gemm\'s reference, op(A) and op(B) either way', () => {
+    const k = be().kernels;
+    let seed = 31;
+    // K above KC = 256 (two packed blocks), N not a multiple of 8, M above MC = 128.
+    for (const [M, N, K] of [[1, 1, 1], [32, 1024, 256], [3, 13, 300], [130, 9, 7], [7, 1030, 600]]) {
+      for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]]) {
+        const av = randomArray(M * K, seed++), bv = randomArray(K * N, seed++), cv = randomArray(M * N, seed++);
+        const a = be().tensor(av, tA ? [K, M] : [M, K]);
+        const b = be().tensor(bv, tB ? [N, K] : [K, N]);
+        const c = be().tensor(cv, [M, N]);
+        const packed = be().zeros([k.packedBytes(K, N) / 4]);
+        k.packWeights(packed.ptr, b.ptr, tB ? K : N, tB ? 1 : 0, K, N);
+        k.gemmPacked(tA ? 1 : 0, M, N, K, 0.5, a.ptr, tA ? M : K, packed.ptr, -1, c.ptr, N, be().gemmWork);
+        const ref = refGemm(av, bv, M, N, K, tA, tB).map((v, i) => 0.5 * v - cv[i]);
+        expectClose(c.data, ref, 1e-5, 2e-6 * Math.max(1, K));
+        [a, b, c, packed].forEach((t) => t.release());
+      }
+    }
+  });
+
   it('gemv matches a float64 reference, plain and transposed, with α and β', () => {
     for (const M of SIZES) {
       for (const N of SIZES) {

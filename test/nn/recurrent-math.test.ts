@@ -21,9 +21,10 @@ function grid(lo: number, hi: number, n: number): number[] {
 function tanhOf(be: Backend, xs: number[]): Float32Array {
   const H = xs.length;
   const g = be.tensor(xs, [1, H]), h = be.zeros([1, H]), out = be.zeros([1, H]), h0 = be.zeros([1, H]);
-  be.kernels.rnnStepForward(g.ptr, h.ptr, out.ptr, H, h0.ptr, 1, H, 0, 0, 0);
+  const zero = be.zeros([1, H]); // recurrent product and biases, added to g
+  be.kernels.rnnStepForward(g.ptr, zero.ptr, zero.ptr, zero.ptr, h.ptr, out.ptr, H, h0.ptr, 1, H, 0, 0, 0);
   const r = Float32Array.from(g.data);
-  [g, h, out, h0].forEach((t) => t.release());
+  [g, h, out, h0, zero].forEach((t) => t.release());
   return r;
 }
 
@@ -31,10 +32,10 @@ function sigmoidOf(be: Backend, xs: number[]): Float32Array {
   const H = xs.length;
   // Gates (1, 4H): x in the i block; the other blocks are 0.
   const gates = be.tensor([...xs, ...new Array(3 * H).fill(0)], [1, 4 * H]);
-  const rec = be.zeros([1, 4 * H]); // the recurrent product, added to gates
+  const rec = be.zeros([1, 4 * H]); // the recurrent product and the biases, added to gates
   const s = () => be.zeros([1, H]);
   const [cN, hN, tc, out, c0, h0] = [s(), s(), s(), s(), s(), s()];
-  be.kernels.lstmStepForward(gates.ptr, rec.ptr, cN.ptr, hN.ptr, tc.ptr, out.ptr, H, c0.ptr, h0.ptr, 1, H, 0, 0);
+  be.kernels.lstmStepForward(gates.ptr, rec.ptr, rec.ptr, rec.ptr, cN.ptr, hN.ptr, tc.ptr, out.ptr, H, c0.ptr, h0.ptr, 1, H, 0, 0);
   const r = Float32Array.from(gates.data.subarray(0, H));
   [gates, rec, cN, hN, tc, out, c0, h0].forEach((t) => t.release());
   return r;
