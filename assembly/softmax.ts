@@ -1,12 +1,29 @@
 // Row-wise softmax and log-softmax over (rows, cols) matrices, and softmax cross-entropy.
-// Sums are kept in f64: a row can be long (a vocabulary) and the loss is summed over many rows.
+// Row sums end in f64: a row can be long (a vocabulary) and the loss is summed over many rows.
 import { exp4 } from './math';
 
-/** Largest entry of a row (NaN if the row holds one: f32x4.max propagates it). */
+/**
+ * Largest entry of a row, NaN if the row holds one (the callers' outputs are then NaN for the
+ * whole row). Four independent f32x4.pmax chains: pmax is one x86 instruction, while f32x4.max's
+ * NaN rules cost several on the loop's dependency chain; NaN is tracked by a separate mask.
+ */
 function rowMax(x: usize, cols: i32): f32 {
-  let mv = f32x4.splat(-Infinity);
+  let m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
+  let nan = v128.splat<i32>(0);
   let j = 0;
-  for (; j + 4 <= cols; j += 4) mv = f32x4.max(mv, v128.load(x + (<usize>j << 2)));
+  for (; j + 16 <= cols; j += 16) {
+    const p = x + (<usize>j << 2);
+    const v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    m0 = f32x4.pmax(m0, v0); m1 = f32x4.pmax(m1, v1); m2 = f32x4.pmax(m2, v2); m3 = f32x4.pmax(m3, v3);
+    nan = v128.or(nan, v128.or(v128.or(f32x4.ne(v0, v0), f32x4.ne(v1, v1)), v128.or(f32x4.ne(v2, v2), f32x4.ne(v3, v3))));
+  }
+  for (; j + 4 <= cols; j += 4) {
+    const v = v128.load(x + (<usize>j << 2));
+    m0 = f32x4.pmax(m0, v);
+    nan = v128.or(nan, f32x4.ne(v, v));
+  }
+  if (v128.any_true(nan)) return NaN;
+  const mv = f32x4.pmax(f32x4.pmax(m0, m1), f32x4.pmax(m2, m3));
   let m = max(max(f32x4.extract_lane(mv, 0), f32x4.extract_lane(mv, 1)), max(f32x4.extract_lane(mv, 2), f32x4.extract_lane(mv, 3)));
   for (; j < cols; j++) m = max(m, load<f32>(x + (<usize>j << 2)));
   return m;
@@ -18,19 +35,33 @@ function rowMax(x: usize, cols: i32): f32 {
   return v128.and(exp4(f32x4.sub(v, m)), f32x4.gt(v, f32x4.splat(-Infinity)));
 }
 
-/** Σ (x_j − m)-shifted exponentials of a row, summed in f64; also written to `out` unless it is 0. */
+/**
+ * Σ (x_j − m)-shifted exponentials of a row; also written to `out` unless it is 0. Each run of
+ * 64 entries is summed in f32x4 (at most 16 terms a lane, each ≤ 1: no loss worth the name),
+ * and the runs in f64, so a long row (a vocabulary) loses nothing in the sum.
+ */
 function rowSumExp(x: usize, cols: i32, m: f32, out: usize): f64 {
   const mv = f32x4.splat(m);
-  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  let s: f64 = 0;
   let j = 0;
-  for (; j + 4 <= cols; j += 4) {
-    const off = <usize>j << 2;
-    const e = expShifted4(v128.load(x + off), mv);
-    if (out) v128.store(out + off, e);
-    lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
-    hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<f32>(e, e, 2, 3, 2, 3)));
+  while (j + 4 <= cols) {
+    const end = min(j + 64, cols & ~3);
+    let a = f32x4.splat(0), b = f32x4.splat(0);
+    for (; j + 8 <= end; j += 8) {
+      const off = <usize>j << 2;
+      const e0 = expShifted4(v128.load(x + off), mv), e1 = expShifted4(v128.load(x + off, 16), mv);
+      if (out) { v128.store(out + off, e0); v128.store(out + off, e1, 16); }
+      a = f32x4.add(a, e0); b = f32x4.add(b, e1);
+    }
+    if (j < end) {
+      const e = expShifted4(v128.load(x + (<usize>j << 2)), mv);
+      if (out) v128.store(out + (<usize>j << 2), e);
+      a = f32x4.add(a, e);
+      j += 4;
+    }
+    a = f32x4.add(a, b);
+    s += <f64>f32x4.extract_lane(a, 0) + <f64>f32x4.extract_lane(a, 1) + <f64>f32x4.extract_lane(a, 2) + <f64>f32x4.extract_lane(a, 3);
   }
-  let s = f64x2.extract_lane(lo, 0) + f64x2.extract_lane(lo, 1) + f64x2.extract_lane(hi, 0) + f64x2.extract_lane(hi, 1);
   for (; j < cols; j++) {
     const e = Math.exp(<f64>(load<f32>(x + (<usize>j << 2)) - m));
     if (out) store<f32>(out + (<usize>j << 2), <f32>e);
@@ -48,7 +79,7 @@ function scaleInto(y: usize, x: usize, n: i32, a: f32): void {
 }
 
 // The exponentials are exp4 (Cephes' expf in four lanes, about 1 ulp; assembly/math.ts) of
-// x − max ≤ 0, summed in f64, so a long row (a vocabulary) loses nothing in the sum.
+// x − max ≤ 0, summed as rowSumExp describes.
 
 export function softmaxForward(y: usize, x: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
@@ -171,8 +202,29 @@ export function rowArgmax(out: usize, x: usize, rows: i32, cols: i32): void {
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>(r * cols) << 2);
     const m = rowMax(xr, cols);
+    const mv = f32x4.splat(m);
     let j = 0;
+    while (j + 4 <= cols && !v128.any_true(f32x4.eq(v128.load(xr + (<usize>j << 2)), mv))) j += 4;
     while (j < cols - 1 && load<f32>(xr + (<usize>j << 2)) != m) j++;
     store<i32>(out + (<usize>r << 2), j);
   }
+}
+
+/**
+ * The index of the first entry of x (n values) that is NaN or +∞, or −1: what a decoder must
+ * refuse in log-probabilities (−∞, a banned token, is allowed). Four lanes at a time, so
+ * checking a (rows, vocabulary) step output costs little beside computing it.
+ */
+export function firstInvalidLogProb(x: usize, n: i32): i32 {
+  const inf = f32x4.splat(Infinity);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const v = v128.load(x + (<usize>j << 2));
+    if (v128.any_true(v128.or(f32x4.ne(v, v), f32x4.eq(v, inf)))) break;
+  }
+  for (; j < n; j++) {
+    const v = load<f32>(x + (<usize>j << 2));
+    if (v != v || v == Infinity) return j;
+  }
+  return -1;
 }

@@ -44,12 +44,15 @@ export function greedy<S>(model: StepModel<S>, options: DecodeOptions<S>): Hypot
   return decodeOne(model, options, p, (lp, off, V, allowed) => {
     // The plain argmax first (lowest id on ties): when it is allowed, which is the usual case,
     // it is also the best allowed token, and the constraints are asked about one token, not V.
-    let top = 0;
-    for (let v = 1; v < V; v++) if (lp[off + v] > lp[off + top]) top = v;
+    let top = 0, best = lp[off];
+    for (let v = 1; v < V; v++) {
+      const x = lp[off + v];
+      if (x > best) { best = x; top = v; }
+    }
     if (allowed(top)) return top;
-    let best = -1;
-    for (let v = 0; v < V; v++) if (allowed(v) && (best < 0 || lp[off + v] > lp[off + best])) best = v;
-    return best;
+    let pick = -1;
+    for (let v = 0; v < V; v++) if (allowed(v) && (pick < 0 || lp[off + v] > lp[off + pick])) pick = v;
+    return pick;
   });
 }
 

@@ -25,7 +25,13 @@ export interface StepModel<S> {
 }
 
 export interface StepOutput<S> {
+  /**
+   * (N, V) log-probabilities. The decoders read them before the next `step` call, so a model may
+   * return a view of memory that call overwrites.
+   */
   logProbs: Float32Array | Float64Array;
+  /** True when the model has already refused NaN and +∞ in logProbs; the decoders then skip that scan. */
+  checked?: boolean;
   state: S;
   attention?: Float32Array | Float64Array;
 }
@@ -167,9 +173,11 @@ export function runStep<S>(model: StepModel<S>, tokens: Int32Array, state: S, V:
   if (out.logProbs.length !== N * V) {
     throw bad(ErrorCode.badSize, `model.step returned ${out.logProbs.length} log-probabilities, expected ${N}×${V} = ${N * V}`);
   }
-  for (let i = 0; i < out.logProbs.length; i++) {
-    const v = out.logProbs[i];
-    if (Number.isNaN(v) || v === Infinity) throw bad(ErrorCode.nonFinite, `model.step returned log-probability ${v} at row ${Math.floor(i / V)}, token ${i % V}`);
+  const lp = out.logProbs;
+  for (let i = 0; out.checked !== true && i < lp.length; i++) {
+    const v = lp[i];
+    // v !== v is NaN; one comparison each, as this runs over every entry of every step.
+    if (v !== v || v === Infinity) throw bad(ErrorCode.nonFinite, `model.step returned log-probability ${v} at row ${Math.floor(i / V)}, token ${i % V}`);
   }
   if (needAttention) {
     const a = out.attention;

@@ -222,6 +222,8 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   readonly generator: Linear;
   private readonly ws: Workspace;
   private selected: Int32Array | null = null;
+  /** The generator's weight packed by the last start(): every step of a decoding multiplies by it. */
+  private generatorPacked = 0;
   private owned: Tensor[] = [];
 
   constructor(options: Seq2SeqOptions, backend: Backend = getBackend()) {
@@ -481,6 +483,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const x = this.ws.get('x', [B, Ein]);
     const zeroFeed = this.ws.zeros('feed0', [B, H]);
     const W = this.generator.weight.value.ptr, bias = this.generator.biasParam!.value.ptr;
+    let packedW: number | undefined; // packed at the first step that needs logits
     let hs = h0, cs = c0, feed = zeroFeed.ptr;
     // Dropout masks for the whole loop, drawn up front: h̃ (T, B, H) and between layers (T, Ld−1, B, H).
     const p = this.options.dropout, Ld = this.decoderLayers;
@@ -516,7 +519,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       if (!stepLogits) continue;
       const lo = logits.ptr + t * B * V * 4;
       k.broadcastRows(lo, bias, B, V);
-      k.gemm(0, 1, B, V, H, 1, feed, H, W, H, 1, lo, V, work);
+      k.gemmPacked(0, B, V, H, 1, feed, H, packedW ??= this.packGenerator(), 1, lo, V, work);
       if (t + 1 < T && be.random() >= ratio) k.rowArgmax(decIn.ptr + (t + 1) * B * 4, lo, B, V); // feed the predictions
     }
     const rows = T * B;
@@ -652,7 +655,19 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
 
   // ---------------------------------------------------------------- decoding
 
-  /** The decoder state after encoding `sources` (B rows), for `greedy` / `beamSearch`. */
+  /** The generator's weight packed for gemmPacked, in a workspace buffer; returns its pointer. */
+  private packGenerator(): number {
+    const k = this.backend.kernels, H = this.hiddenSize, V = this.vocabSize;
+    const packed = this.ws.get('generatorPacked', [k.packedBytes(H, V) / 4]);
+    k.packWeights(packed.ptr, this.generator.weight.value.ptr, H, 1, H, V);
+    return packed.ptr;
+  }
+
+  /**
+   * The decoder state after encoding `sources` (B rows), for `greedy` / `beamSearch`. A decoding
+   * session (start, then step calls) uses the weights as they are here, as the encoder's output
+   * already does: the generator's weight is packed once for all its steps.
+   */
   start(sources: number[][]): DecoderState {
     this.checkSources(sources);
     return inEval(this, () => {
@@ -663,6 +678,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
       this.owned.push(feed);
       const src = Int32Array.from({ length: B }, (_, b) => b);
       this.selected = src;
+      this.generatorPacked = this.packGenerator();
       return { h: h0.map(keep), c: c0 ? c0.map(keep) : null, feed, src };
     });
   }
@@ -707,9 +723,14 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
     const feed = own(this.attentional.forward(context, h));
     const logits = this.ws.get('stepLogits', [N, V]);
     k.broadcastRows(logits.ptr, this.generator.biasParam!.value.ptr, N, V);
-    k.gemm(0, 1, N, V, H, 1, feed.ptr, H, this.generator.weight.value.ptr, H, 1, logits.ptr, V, be.gemmWork);
+    k.gemmPacked(0, N, V, H, 1, feed.ptr, H, this.generatorPacked, 1, logits.ptr, V, be.gemmWork);
     k.logSoftmaxForward(logits.ptr, logits.ptr, N, V);
-    return { logProbs: logits.toArray() as Float32Array, state: { h: hs, c: cs, feed, src: state.src }, attention };
+    const bad = k.firstInvalidLogProb(logits.ptr, N * V);
+    if (bad >= 0) {
+      throw new SeqwasmError(ErrorCode.nonFinite, `the decoder produced log-probability ${logits.data[bad]} at row ${Math.floor(bad / V)}, token ${bad % V} (are the weights finite?)`);
+    }
+    // A view, not a copy: the decoders are done with it before the next step overwrites it.
+    return { logProbs: logits.data as Float32Array, checked: true, state: { h: hs, c: cs, feed, src: state.src }, attention };
   }
 
   select(state: DecoderState, rows: Int32Array): DecoderState {

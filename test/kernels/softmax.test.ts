@@ -88,6 +88,25 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     }
   });
 
+  it('firstInvalidLogProb: the first NaN or +∞ at any position (SIMD body or tail); −∞ and finite pass', () => {
+    const k = be().kernels;
+    for (const n of [1, 3, 4, 7, 33]) {
+      const base = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -Infinity : -i / 7));
+      const x = be().tensor(base, [n], { allowNonFinite: true });
+      expect(k.firstInvalidLogProb(x.ptr, n)).toBe(-1);
+      for (const bad of [NaN, Infinity]) {
+        for (const at of [0, Math.floor(n / 2), n - 1]) {
+          const d = x.data as Float32Array;
+          d.set(base);
+          d[at] = bad;
+          if (at + 1 < n) d[n - 1] = NaN; // a later bad entry must not be reported first
+          expect(k.firstInvalidLogProb(x.ptr, n), `n ${n}, ${bad} at ${at}`).toBe(at);
+        }
+      }
+      x.release();
+    }
+  });
+
   it('softmax and log-softmax backward match finite differences', () => {
     const rows = 3, cols = 7;
     const xv = randomArray(rows * cols, 1, -2, 2), wv = randomArray(rows * cols, 2);
