@@ -139,42 +139,101 @@ export interface Batch {
   raw: number;
 }
 
+// The token cache is a byte stream of unsigned LEB128 varints: 7 bits a byte, low bits first, the
+// high bit set on every byte but the last. Frequency-ranked ids make most tokens one byte (ranks
+// < 128) or two (< 16384), about 1.5 bytes a token on English text instead of 4.
+
+/** Bytes of v (an integer in [0, 2^31)) as a varint. */
+export function varintLength(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+/** Writes v (an integer in [0, 2^31)) at bytes[pos], returns the position after it. */
+export function writeVarint(bytes: Uint8Array, pos: number, v: number): number {
+  while (v >= 0x80) { bytes[pos++] = (v & 0x7f) | 0x80; v >>>= 7; }
+  bytes[pos++] = v;
+  return pos;
+}
+
+/** Reads varints one after another from `pos`. */
+export class VarintReader {
+  constructor(public bytes: Uint8Array, public pos = 0) {}
+
+  next(): number {
+    const bytes = this.bytes;
+    let b = bytes[this.pos++], v = b & 0x7f, shift = 7;
+    while (b >= 0x80) { b = bytes[this.pos++]; v |= (b & 0x7f) << shift; shift += 7; }
+    return v;
+  }
+}
+
 /**
- * Counting pass that also records the corpus as token ids (4 bytes a token) while it fits under
- * `cap` tokens, so later passes skip reading and tokenizing the text (gensim's speed runs keep
- * the corpus in memory as lists of strings; this is the compact equivalent). Beyond the cap the
- * recording is dropped and training streams the source every epoch.
+ * The corpus as final vocabulary ranks, sentence after sentence: varint(in-vocabulary tokens),
+ * varint(out-of-vocabulary tokens), then the rank of each in-vocabulary token. The OOV count keeps
+ * each sentence's raw length, which the learning-rate schedule and progress count.
+ */
+export interface CachedCorpus {
+  bytes: Uint8Array;
+}
+
+// Chunks of the recording during counting: fixed size, so growing never copies what is recorded
+// and the recording costs its length plus at most one partly filled chunk.
+const CHUNK = 1 << 20;
+const MAX_VARINT = 5;
+
+/**
+ * Counting pass that also records the corpus while it has at most `cap` tokens, so later passes
+ * skip reading and tokenizing the text (gensim's speed runs keep the corpus in memory as lists of
+ * strings; this is the compact equivalent). The final vocabulary is not known while counting, so
+ * the recording holds counter ids (first-seen order) as varints: per sentence its length, then
+ * its ids; `finish` re-encodes it as a CachedCorpus. Beyond the cap the recording is dropped and
+ * training streams the source every epoch.
  */
 export class RecordingCounter {
   readonly index = new Map<string, number>();
   readonly words: string[] = [];
   counts: number[] = [];
   totalWords = 0;
-  #tokens: Int32Array | null = new Int32Array(1 << 16);
-  #n = 0;
-  #ends: number[] = [];
+  /** Filled chunks with their used lengths; null once the corpus outgrew the cap. */
+  #chunks: Uint8Array[] | null = [];
+  #used: number[] = [];
+  #chunk = new Uint8Array(CHUNK);
+  #pos = 0;
+  #sentences = 0;
 
   constructor(readonly cap: number) {}
 
   add(tokens: readonly string[]): void {
     const index = this.index, counts = this.counts;
-    let buf = this.#tokens;
-    if (buf && this.#n + tokens.length > this.cap) { buf = this.#tokens = null; this.#ends = []; }
-    if (buf && this.#n + tokens.length > buf.length) {
-      const bigger = new Int32Array(Math.min(this.cap, Math.max(buf.length * 2, this.#n + tokens.length)));
-      bigger.set(buf.subarray(0, this.#n));
-      buf = this.#tokens = bigger;
-    }
-    let n = this.#n;
+    if (this.#chunks && this.totalWords + tokens.length > this.cap) this.#drop();
+    const recording = this.#chunks !== null;
+    if (recording) this.#put(tokens.length);
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i];
       let id = index.get(t);
       if (id === undefined) { id = this.words.length; index.set(t, id); this.words.push(t); counts.push(0); }
       counts[id]++;
-      if (buf) buf[n++] = id;
+      if (recording) this.#put(id);
     }
-    if (buf) { this.#n = n; this.#ends.push(n); }
+    if (recording) this.#sentences++;
     this.totalWords += tokens.length;
+  }
+
+  // A varint never straddles two chunks, so the reader in #eachSentence switches chunks between values.
+  #put(v: number): void {
+    if (this.#pos + MAX_VARINT > CHUNK) {
+      this.#chunks!.push(this.#chunk);
+      this.#used.push(this.#pos);
+      this.#chunk = new Uint8Array(CHUNK);
+      this.#pos = 0;
+    }
+    this.#pos = writeVarint(this.#chunk, this.#pos, v);
+  }
+
+  #drop(): void {
+    this.#chunks = null;
+    this.#used = [];
+    this.#chunk = new Uint8Array(0);
   }
 
   /** Counts in first-seen order. */
@@ -184,56 +243,59 @@ export class RecordingCounter {
     return m;
   }
 
-  /** The recorded corpus in final vocabulary ids (OOV dropped), or null if it did not fit. */
+  /** The recording in final vocabulary ranks (OOV dropped), or null if the corpus outgrew the cap. */
   finish(finalIndex: Map<string, number>): CachedCorpus | null {
-    const buf = this.#tokens;
-    if (!buf) return null;
+    if (!this.#chunks) return null;
     const remap = new Int32Array(this.words.length);
     this.words.forEach((w, i) => { remap[i] = finalIndex.get(w) ?? -1; });
-    const ids = new Int32Array(this.#n);
-    const ends = new Int32Array(this.#ends.length), raw = new Int32Array(this.#ends.length);
-    let k = 0, start = 0;
-    this.#ends.forEach((end, s) => {
-      for (let i = start; i < end; i++) { const id = remap[buf[i]]; if (id >= 0) ids[k++] = id; }
-      ends[s] = k;
-      raw[s] = end - start;
-      start = end;
+    // Two passes over the recording: the exact size, then the bytes, so the cache has no slack.
+    let size = 0;
+    this.#eachSentence(remap, (ranks, kept, raw) => {
+      size += varintLength(kept) + varintLength(raw - kept);
+      for (let i = 0; i < kept; i++) size += varintLength(ranks[i]);
     });
-    this.#tokens = null;
+    const bytes = new Uint8Array(size);
+    let pos = 0;
+    this.#eachSentence(remap, (ranks, kept, raw) => {
+      pos = writeVarint(bytes, pos, kept);
+      pos = writeVarint(bytes, pos, raw - kept);
+      for (let i = 0; i < kept; i++) pos = writeVarint(bytes, pos, ranks[i]);
+    });
+    this.#drop();
     this.counts = [];
-    return { ids: ids.slice(0, k), ends, raw };
+    return { bytes };
   }
-}
 
-export interface CachedCorpus {
-  ids: Int32Array;
-  /** End offset in ids of each sentence. */
-  ends: Int32Array;
-  /** Raw token count of each sentence. */
-  raw: Int32Array;
-}
-
-/** Batches of about `batchWords` corpus tokens, from the recorded ids or by streaming the source. */
-export async function* batches(source: CorpusSource, cached: CachedCorpus | null, index: Map<string, number>, batchWords: number): AsyncGenerator<Batch> {
-  if (cached) {
-    const ends = new Int32Array(MAX_SENTENCE + batchWords);
-    const S = cached.ends.length;
-    let s = 0, start = 0;
-    while (s < S) {
-      let raw = 0, count = 0;
-      const first = start;
-      while (s < S && raw < batchWords) {
-        raw += cached.raw[s];
-        ends[count++] = cached.ends[s] - first;
-        start = cached.ends[s];
-        s++;
+  /** Each recorded sentence as its in-vocabulary ranks (in a reused buffer), their number and its length. */
+  #eachSentence(remap: Int32Array, visit: (ranks: Int32Array, kept: number, raw: number) => void): void {
+    const chunks = [...this.#chunks!, this.#chunk], used = [...this.#used, this.#pos];
+    const ranks = new Int32Array(MAX_SENTENCE);
+    let c = 0;
+    const r = new VarintReader(chunks[0]);
+    const next = (): number => {
+      if (r.pos === used[c]) { r.bytes = chunks[++c]; r.pos = 0; }
+      return r.next();
+    };
+    for (let s = 0; s < this.#sentences; s++) {
+      const raw = next();
+      let kept = 0;
+      for (let i = 0; i < raw; i++) {
+        const rank = remap[next()];
+        if (rank >= 0) ranks[kept++] = rank;
       }
-      yield { ids: cached.ids.subarray(first, start), n: start - first, ends, count, raw };
+      visit(ranks, kept, raw);
     }
-    return;
   }
+}
+
+/** Batches of about `batchWords` corpus tokens, from the cache or by streaming the source. */
+export async function* batches(source: CorpusSource, cached: CachedCorpus | null, index: Map<string, number>, batchWords: number): AsyncGenerator<Batch> {
+  // A batch ends with the sentence that brings it to batchWords raw tokens, so it holds fewer
+  // than batchWords + MAX_SENTENCE ids. The buffers are reused: a consumer copies a batch out
+  // before asking for the next.
   const cap = batchWords + MAX_SENTENCE;
   const ids = new Int32Array(cap), ends = new Int32Array(cap);
+  if (cached) { yield* cachedBatches(cached, ids, ends, batchWords); return; }
   let n = 0, count = 0, raw = 0;
   for await (const s of sentences(source)) {
     for (let i = 0; i < s.length; i++) {
@@ -245,4 +307,19 @@ export async function* batches(source: CorpusSource, cached: CachedCorpus | null
     if (raw >= batchWords) { yield { ids, n, ends, count, raw }; n = 0; count = 0; raw = 0; }
   }
   if (count > 0) yield { ids, n, ends, count, raw };
+}
+
+/** The same batches as streaming gives, decoded from the cache. */
+function* cachedBatches(cached: CachedCorpus, ids: Int32Array, ends: Int32Array, batchWords: number): Generator<Batch> {
+  const r = new VarintReader(cached.bytes), size = cached.bytes.length;
+  while (r.pos < size) {
+    let n = 0, count = 0, raw = 0;
+    while (r.pos < size && raw < batchWords) {
+      const kept = r.next();
+      raw += kept + r.next();
+      for (const end = n + kept; n < end; n++) ids[n] = r.next();
+      ends[count++] = n;
+    }
+    yield { ids, n, ends, count, raw };
+  }
 }

@@ -77,9 +77,10 @@ export interface Word2VecOptions extends VocabOptions {
   progressInterval?: number;
   backend?: Backend;
   /**
-   * Keep the corpus as token ids (4 bytes a token) after the counting pass, so epochs do not
-   * re-read the text, when it has at most this many tokens (default 2^26 ≈ 67M tokens, 256 MB;
-   * 0: always stream). Larger corpora stream from the source every epoch.
+   * Keep the corpus in memory after the counting pass, so epochs do not re-read the text, when it
+   * has at most this many tokens (default 2^26 ≈ 67M tokens; 0: always stream). The cache holds
+   * in-vocabulary tokens only, as varints of their frequency rank (about 1.5 bytes a token on
+   * English text; `cachedBytes` tells). Larger corpora stream from the source every epoch.
    */
   cacheTokens?: number;
   /** Testing only: exact sigmoid instead of word2vec.c's table. */
@@ -110,7 +111,7 @@ export class Word2Vec {
   /** Every corpus token (before minCount and subsampling), from the vocabulary pass. */
   corpusWords = 0;
   memory: ModelMemory | null = null;
-  /** The corpus as token ids, recorded by the counting pass (see cacheTokens). */
+  /** The corpus as vocabulary ranks, recorded by the counting pass (see cacheTokens). */
   cached: CachedCorpus | null = null;
   cachedSource: CorpusSource | null = null;
   #wv: KeyedVectors | null = null;
@@ -280,7 +281,12 @@ export class Word2Vec {
     return { loss, predictions, seconds, wordsPerSec: done / seconds, perThread: [{ loss, predictions }] };
   }
 
-  /** The recorded ids when `corpus` is the source they were recorded from. */
+  /** Bytes the token cache holds (0 without one). */
+  get cachedBytes(): number {
+    return this.cached?.bytes.byteLength ?? 0;
+  }
+
+  /** The cache when `corpus` is the source it was recorded from. */
   cachedFor(corpus: CorpusSource): CachedCorpus | null {
     return this.cached && corpus === this.cachedSource ? this.cached : null;
   }
