@@ -102,6 +102,16 @@ describe('w2v token cache: contents', () => {
     expect(single.slice(at, at + 3).map((b) => b.raw)).toEqual([MAX_SENTENCE, MAX_SENTENCE, 345]);
   });
 
+  it('reads a recording that spans several 1 MiB chunks', async () => {
+    // 1.2M tokens over 100,000 words: about 3 bytes a counter id while counting, so ~3.5 MiB.
+    const r = rng(17), lines: string[][] = [];
+    for (let s = 0; s < 1200; s++) lines.push(Array.from({ length: 1000 }, () => `w${Math.floor(100000 ** r()) - 1}`));
+    const { counter, vocab } = await record(lines, 2);
+    const cached = counter.finish(vocab.index)!;
+    expect(vocab.size).toBeGreaterThan(16384); // three-byte ranks occur
+    expect(await collect(batches(lines, cached, vocab.index, 10000))).toEqual(await collect(batches(lines, null, vocab.index, 10000)));
+  });
+
   it('costs the varints of each sentence header and each in-vocabulary rank, nothing more', async () => {
     const lines = zipfCorpus(11, 300, 20000);
     const m = new Word2Vec({ backend: builds[0], vectorSize: 4, minCount: 2 });
