@@ -228,3 +228,43 @@ export function firstInvalidLogProb(x: usize, n: i32): i32 {
   }
   return -1;
 }
+
+/**
+ * The k largest entries of each row, largest first, the lower index first among equals:
+ * idx (rows, k) i32 and val (rows, k) f32. Entries that are −∞ or NaN are never taken; a row
+ * with fewer than k others ends with index −1. Beam search needs only a few candidates per row
+ * of a vocabulary: four entries at a time are compared with the current k-th value, and only
+ * those above it are inserted.
+ */
+export function rowTopK(idx: usize, val: usize, x: usize, rows: i32, cols: i32, k: i32): void {
+  if (k <= 0) return;
+  for (let r = 0; r < rows; r++) {
+    const xr = x + (<usize>(r * cols) << 2);
+    const ir = idx + (<usize>(r * k) << 2), vr = val + (<usize>(r * k) << 2);
+    let n = 0;
+    let floor: f32 = -Infinity;
+    let j = 0;
+    while (j < cols) {
+      if (j + 4 <= cols && !v128.any_true(f32x4.gt(v128.load(xr + (<usize>j << 2)), f32x4.splat(floor)))) {
+        j += 4;
+        continue;
+      }
+      const end = min(j + 4, cols);
+      for (; j < end; j++) {
+        const v = load<f32>(xr + (<usize>j << 2));
+        if (!(v > floor)) continue;
+        // Insert after every kept entry ≥ v (equal values keep index order), dropping the k-th.
+        let i = n < k ? n++ : k - 1;
+        while (i > 0 && load<f32>(vr + (<usize>(i - 1) << 2)) < v) {
+          store<f32>(vr + (<usize>i << 2), load<f32>(vr + (<usize>(i - 1) << 2)));
+          store<i32>(ir + (<usize>i << 2), load<i32>(ir + (<usize>(i - 1) << 2)));
+          i--;
+        }
+        store<f32>(vr + (<usize>i << 2), v);
+        store<i32>(ir + (<usize>i << 2), j);
+        if (n == k) floor = load<f32>(vr + (<usize>(k - 1) << 2));
+      }
+    }
+    for (let i = n; i < k; i++) store<i32>(ir + (<usize>i << 2), -1);
+  }
+}

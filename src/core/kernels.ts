@@ -49,6 +49,7 @@ export interface Kernels extends RecurrentKernels, AttentionKernels, OptimKernel
   logSoftmaxBackward(dx: Ptr, y: Ptr, dy: Ptr, rows: number, cols: number): void;
   rowArgmax(out: Ptr, x: Ptr, rows: number, cols: number): void;
   firstInvalidLogProb(x: Ptr, n: number): number;
+  rowTopK(idx: Ptr, val: Ptr, x: Ptr, rows: number, cols: number, k: number): void;
   softmaxCrossEntropyForward(probs: Ptr, logits: Ptr, targets: Ptr, rows: number, cols: number,
                              ignoreIndex: number, smoothing: number): number;
   softmaxCrossEntropyBackward(dlogits: Ptr, probs: Ptr, targets: Ptr, rows: number, cols: number,
@@ -68,6 +69,6 @@ export const kernelNames: readonly string[] = [
   'memory', 'heapBase', 'isRelaxedBuild', 'gemmWorkspaceBytes', 'gemm', 'packedBytes', 'packWeights', 'gemmPacked', 'gemv', 'dot', 'axpy',
   'scale', 'fill', 'copy', 'sigmoidForward', 'sigmoidBackward', 'tanhForward', 'tanhBackward',
   'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',
-  'logSoftmaxBackward', 'rowArgmax', 'firstInvalidLogProb', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',
+  'logSoftmaxBackward', 'rowArgmax', 'firstInvalidLogProb', 'rowTopK', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',
   'rngNextU32', 'rngNextFloat', 'randUniform', 'randNormal', 'dropoutMask',
 ];

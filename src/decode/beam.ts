@@ -18,6 +18,8 @@
 import { ErrorCode, describe } from '../errors.js';
 import { type StepModel, type DecodeOptions, type Hypothesis, prepare, runStep, blockedByNgram, attentionRow, bad, checkInt } from './types.js';
 import { type LengthPenalty, checkLengthPenalty, lengthPenalty, coveragePenalty } from './penalties.js';
+import type { Backend } from '../core/backend.js';
+import type { Tensor } from '../core/tensor.js';
 
 export interface BeamSearchOptions<S> extends DecodeOptions<S> {
   /** K, beams per sentence. */
@@ -91,83 +93,115 @@ export function beamSearch<S>(model: StepModel<S>, options: BeamSearchOptions<S>
     if (list.length > K) list.pop();
   };
 
-  for (let t = 1; t <= p.steps; t++) {
-    const out = runStep(model, tokens, state, V, needAttention);
-    const lp = out.logProbs;
-    for (let b = 0; b < B; b++) {
-      const base = b * K;
-      if (done[b]) {
-        for (let j = 0; j < K; j++) { rows[base + j] = base + j; tokens[base + j] = eos; }
-        continue;
-      }
-      const beams = live[b];
-      // The 2K best candidates: at most K of them end in EOS (one per beam), so at least K
-      // others are among them whenever that many exist.
-      const M = 2 * K;
-      const best: Candidate[] = [];
-      const noEos = t < p.minLen[b];
-      for (let k = 0; k < K; k++) {
-        const beam = beams[k];
-        if (beam === null) continue;
-        const banned = blockedByNgram(beam.tokens, p.ngram);
-        const anyBanned = banned.size > 0;
-        const off = (base + k) * V;
-        for (let v = 0; v < V; v++) {
-          const s = beam.logProb + lp[off + v];
-          if (s === -Infinity || (best.length === M && !(s > best[M - 1].score))) continue; // ties keep the earlier (lower beam, token)
-          if ((v === eos && noEos) || (anyBanned && banned.has(v)) || (p.banned !== null && p.banned[v])) continue;
-          let i = best.length;
-          while (i > 0 && best[i - 1].score < s) i--;
-          best.splice(i, 0, { score: s, beam: k, token: v });
-          if (best.length > M) best.pop();
+  // When the step's log-probabilities are a view of a backend's memory (a seqwasm model), each
+  // row's candidates come from a wasm top-k (rowTopK) instead of a JavaScript pass over all V.
+  const backend = (model as { backend?: Backend }).backend;
+  let top: { idx: Tensor; val: Tensor } | null = null;
+  const globallyBanned = p.banned === null ? 0 : p.banned.reduce((n, x) => n + x, 0);
+  try {
+    for (let t = 1; t <= p.steps; t++) {
+      const out = runStep(model, tokens, state, V, needAttention);
+      let lp = out.logProbs;
+      const bannedOf = live.map((beams) => beams.map((beam) => (beam === null ? null : blockedByNgram(beam.tokens, p.ngram))));
+      // Enough candidates per row that its M best allowed ones are among them.
+      let kTop = 2 * K + 1 + globallyBanned;
+      for (const row of bannedOf) for (const set of row) if (set !== null) kTop = Math.max(kTop, 2 * K + 1 + globallyBanned + set.size);
+      let topIdx: Int32Array | null = null;
+      if (backend !== undefined && lp instanceof Float32Array && lp.buffer === backend.kernels.memory.buffer && kTop < V) {
+        const at = lp.byteOffset;
+        if (top === null || top.idx.size < N * kTop) {
+          top?.idx.release(); top?.val.release();
+          top = { idx: backend.empty([N * kTop], 'int32'), val: backend.empty([N * kTop]) };
+          lp = new Float32Array(backend.kernels.memory.buffer, at, N * V); // the allocation may have moved the memory
         }
+        backend.kernels.rowTopK(top.idx.ptr, top.val.ptr, at, N, V, kTop);
+        topIdx = top.idx.data as Int32Array;
       }
-      const last = t >= p.maxLen[b];
-      const next: (Beam | null)[] = new Array(K).fill(null);
-      let filled = 0;
-      const grow = (c: Candidate): Beam => {
-        const parent = beams[c.beam]!;
-        const row = base + c.beam;
-        let attention: Float32Array[] | null = null;
-        let coverage: Float64Array | null = null;
-        if (needAttention) {
-          const a = attentionRow(out.attention!, row, N, p.srcLen ? p.srcLen[b] : null);
-          if (parent.attention) attention = [...parent.attention, a];
-          if (parent.coverage) {
-            coverage = Float64Array.from(parent.coverage);
-            for (let i = 0; i < coverage.length && i < a.length; i++) coverage[i] += a[i];
-          }
-        }
-        return { tokens: [...parent.tokens, c.token], logProb: c.score, attention, coverage };
-      };
-      const finish = (beam: Beam, ended: boolean) => {
-        const h: Hypothesis = { tokens: beam.tokens, logProb: beam.logProb, score: finalScore(beam.logProb, beam.tokens.length, beam.coverage), finished: ended };
-        if (beam.attention) h.attention = beam.attention;
-        addFinished(b, h);
-      };
-      for (let r = 0; r < best.length && filled < K; r++) {
-        const c = best[r];
-        if (c.token === eos) {
-          if (r < K) finish(grow(c), true);
+      for (let b = 0; b < B; b++) {
+        const base = b * K;
+        if (done[b]) {
+          for (let j = 0; j < K; j++) { rows[base + j] = base + j; tokens[base + j] = eos; }
           continue;
         }
-        const beam = grow(c);
-        if (last) { finish(beam, false); filled++; continue; }
-        rows[base + filled] = base + c.beam;
-        tokens[base + filled] = c.token;
-        next[filled++] = beam;
+        const beams = live[b];
+        // The 2K best candidates: at most K of them end in EOS (one per beam), so at least K
+        // others are among them whenever that many exist.
+        const M = 2 * K;
+        const best: Candidate[] = [];
+        const noEos = t < p.minLen[b];
+        for (let k = 0; k < K; k++) {
+          const beam = beams[k];
+          if (beam === null) continue;
+          const banned = bannedOf[b][k]!;
+          const anyBanned = banned.size > 0;
+          const off = (base + k) * V, from = beam.logProb;
+          // A candidate must score above `floor`: −∞ until M are kept, then the M-th best (ties
+          // keep the earlier, lower beam and token). Kept in a local: the loop may visit all V.
+          let floor = best.length === M ? best[M - 1].score : -Infinity;
+          // The row's top kTop in rank order (value, then token: the order of ties kept), or all V.
+          const n = topIdx ? kTop : V, topAt = (base + k) * kTop;
+          for (let j = 0; j < n; j++) {
+            const v = topIdx ? topIdx[topAt + j] : j;
+            if (v < 0) break;
+            const s = from + lp[off + v];
+            if (!(s > floor)) continue;
+            if ((v === eos && noEos) || (anyBanned && banned.has(v)) || (p.banned !== null && p.banned[v])) continue;
+            let i = best.length;
+            while (i > 0 && best[i - 1].score < s) i--;
+            best.splice(i, 0, { score: s, beam: k, token: v });
+            if (best.length > M) best.pop();
+            if (best.length === M) floor = best[M - 1].score;
+          }
+        }
+        const last = t >= p.maxLen[b];
+        const next: (Beam | null)[] = new Array(K).fill(null);
+        let filled = 0;
+        const grow = (c: Candidate): Beam => {
+          const parent = beams[c.beam]!;
+          const row = base + c.beam;
+          let attention: Float32Array[] | null = null;
+          let coverage: Float64Array | null = null;
+          if (needAttention) {
+            const a = attentionRow(out.attention!, row, N, p.srcLen ? p.srcLen[b] : null);
+            if (parent.attention) attention = [...parent.attention, a];
+            if (parent.coverage) {
+              coverage = Float64Array.from(parent.coverage);
+              for (let i = 0; i < coverage.length && i < a.length; i++) coverage[i] += a[i];
+            }
+          }
+          return { tokens: [...parent.tokens, c.token], logProb: c.score, attention, coverage };
+        };
+        const finish = (beam: Beam, ended: boolean) => {
+          const h: Hypothesis = { tokens: beam.tokens, logProb: beam.logProb, score: finalScore(beam.logProb, beam.tokens.length, beam.coverage), finished: ended };
+          if (beam.attention) h.attention = beam.attention;
+          addFinished(b, h);
+        };
+        for (let r = 0; r < best.length && filled < K; r++) {
+          const c = best[r];
+          if (c.token === eos) {
+            if (r < K) finish(grow(c), true);
+            continue;
+          }
+          const beam = grow(c);
+          if (last) { finish(beam, false); filled++; continue; }
+          rows[base + filled] = base + c.beam;
+          tokens[base + filled] = c.token;
+          next[filled++] = beam;
+        }
+        for (let j = last ? 0 : filled; j < K; j++) { rows[base + j] = base; tokens[base + j] = eos; next[j] = null; }
+        live[b] = last ? new Array(K).fill(null) : next;
+        // Stopping rule (see the top of the file).
+        let bestLive = -Infinity;
+        for (const beam of live[b]) if (beam !== null && beam.logProb > bestLive) bestLive = beam.logProb;
+        const list = finished[b];
+        const bound = bestLive > 0 ? bestLive / lengthPenalty(lpSpec, t + 1) : bestLive / lengthPenalty(lpSpec, p.maxLen[b]);
+        if (last || bestLive === -Infinity || (early && list.length >= K && bound <= list[list.length - 1].score)) done[b] = 1;
       }
-      for (let j = last ? 0 : filled; j < K; j++) { rows[base + j] = base; tokens[base + j] = eos; next[j] = null; }
-      live[b] = last ? new Array(K).fill(null) : next;
-      // Stopping rule (see the top of the file).
-      let bestLive = -Infinity;
-      for (const beam of live[b]) if (beam !== null && beam.logProb > bestLive) bestLive = beam.logProb;
-      const list = finished[b];
-      const bound = bestLive > 0 ? bestLive / lengthPenalty(lpSpec, t + 1) : bestLive / lengthPenalty(lpSpec, p.maxLen[b]);
-      if (last || bestLive === -Infinity || (early && list.length >= K && bound <= list[list.length - 1].score)) done[b] = 1;
+      if (done.every((d) => d === 1)) break;
+      state = model.select(out.state, rows);
     }
-    if (done.every((d) => d === 1)) break;
-    state = model.select(out.state, rows);
+  } finally {
+    top?.idx.release(); top?.val.release();
   }
   return finished.map((list) => list.slice(0, nBest));
 }

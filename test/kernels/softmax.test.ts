@@ -107,6 +107,29 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     }
   });
 
+  it('rowTopK: the k largest of each row, ties by lower index, −∞ and NaN never taken, −1 past the rest', () => {
+    const k = be().kernels;
+    for (const cols of [1, 3, 7, 33, 1001]) {
+      for (const K of [1, 5, 40]) {
+        const rows = 4;
+        // A coarse grid, so ties are common; some −∞ and NaN entries.
+        const xv = randomArray(rows * cols, cols * 3 + K, -3, 3).map((v, i) => (i % 11 === 3 ? -Infinity : i % 13 === 5 ? NaN : Math.round(v)));
+        const x = be().empty([rows, cols]);
+        x.data.set(xv);
+        const idx = be().empty([rows * K], 'int32'), val = be().empty([rows * K]);
+        k.rowTopK(idx.ptr, val.ptr, x.ptr, rows, cols, K);
+        for (let r = 0; r < rows; r++) {
+          const order = Array.from({ length: cols }, (_, j) => j).filter((j) => xv[r * cols + j] > -Infinity)
+            .sort((a, b) => xv[r * cols + b] - xv[r * cols + a] || a - b).slice(0, K);
+          const want = [...order, ...new Array(K - order.length).fill(-1)];
+          expect(Array.from(idx.data.subarray(r * K, (r + 1) * K)), `cols ${cols}, k ${K}, row ${r}`).toEqual(want);
+          order.forEach((j, i) => expect(val.data[r * K + i]).toBe(xv[r * cols + j]));
+        }
+        [x, idx, val].forEach((t) => t.release());
+      }
+    }
+  });
+
   it('softmax and log-softmax backward match finite differences', () => {
     const rows = 3, cols = 7;
     const xv = randomArray(rows * cols, 1, -2, 2), wv = randomArray(rows * cols, 2);

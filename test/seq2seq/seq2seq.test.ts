@@ -97,6 +97,24 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     model.release();
   });
 
+  it('beam search over the wasm top-k of each row returns what the full JavaScript scan returns', () => {
+    const model = new Seq2Seq({ srcVocabSize: 9, tgtVocabSize: 60, embeddingDim: 6, hiddenSize: 8, seed: 5 }, be());
+    const w = model.generator.weight.value.data as Float32Array;
+    for (let i = 0; i < w.length; i++) w[i] = Math.round(w[i] * 16) / 2; // coarse logits: ties between tokens
+    const { src } = randomPairs(5, 9, 31, 6);
+    // The same model without its backend, returning a copy: beamSearch scans every token in JS.
+    const plain = { vocabSize: model.vocabSize, step: (t: Int32Array, st: never) => { const o = model.step(t, st); return { ...o, logProbs: Float32Array.from(o.logProbs), checked: false }; }, select: (st: never, r: Int32Array) => model.select(st, r) };
+    for (const extra of [{}, { noRepeatNgramSize: 2, bannedTokens: [3, 7], minLength: 4 }]) {
+      const run = (m: typeof plain | Seq2Seq) => {
+        const r = beamSearch(m as Seq2Seq, { initialState: model.start(src), batchSize: src.length, bos: 1, eos: 2, maxLength: 9, beamSize: 4, nBest: 4, ...extra });
+        model.releaseStates();
+        return r.map((hs) => hs.map((h) => [h.tokens.join(' '), h.score]));
+      };
+      expect(run(model)).toEqual(run(plain));
+    }
+    model.release();
+  });
+
   it('learns to reverse short sequences', () => {
     const r = rng(7);
     const make = (n: number) => {
