@@ -2,8 +2,9 @@
 // packed-sequence semantics for variable lengths; forward and backward (BPTT).
 //
 // How a direction of a layer runs (DESIGN.md, "Recurrent networks: how they run"):
-//   forward:  gates = X·W_ihᵀ + biases for all steps in one GEMM; per step one recurrent product
-//             (GEMV for a batch of one) and one fused step kernel that stores what backward needs;
+//   forward:  gates = X·W_ihᵀ for all steps in one GEMM; per step one recurrent product (a GEMM
+//             on W_hh packed once per call, a GEMV for a batch of one) and one fused step kernel
+//             that adds the biases and stores what backward needs;
 //   backward: per step one fused kernel and one product for ∂h; then the weight gradients and
 //             ∂X as whole-sequence GEMMs.
 // Buffers live in a Workspace and are reused across calls, so a training loop allocates nothing
@@ -85,6 +86,12 @@ export class RecurrentBase extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
   private ws: Workspace;
+  /**
+   * Buffers used only inside one direction's pass (packed weights, the per-step recurrent
+   * product): shared by every tape, not swapped with them, so a decoder's per-step tapes
+   * (cells.ts) do not each hold a copy.
+   */
+  private readonly scratch: Workspace;
   private tape: Tape | null = null;
   /** Parameters by [layer][direction]: weight_ih, weight_hh, bias_ih, bias_hh. */
   private readonly cells: Parameter[][][] = [];
@@ -107,6 +114,7 @@ export class RecurrentBase extends Module {
       throw new SeqwasmError(ErrorCode.badArgument, `dropout must be a number in [0, 1), received ${describe(options.dropout)}`);
     }
     this.ws = new Workspace(backend);
+    this.scratch = new Workspace(backend);
     const H = this.hiddenSize, GH = GATES[mode] * H, D = this.directions;
     const specs: { name: string; shape: number[] }[] = [];
     for (let l = 0; l < this.numLayers; l++) {
@@ -262,7 +270,7 @@ export class RecurrentBase extends Module {
     // The recurrent product h·W_hhᵀ of each step goes to a (B, GH) buffer that stays in cache.
     // For a batch above one it is a GEMM on W_hhᵀ packed once here for all T steps.
     const whhP = B > 1 ? this.packed(whh.value.ptr, H, 1, H, GH) : 0;
-    const rec = this.ws.get('rec', [B, GH]);
+    const rec = this.scratch.get('rec', [B, GH]);
     const recurrent = (hp: number) => {
       if (whhP) k.gemmPacked(0, B, GH, H, 1, hp, H, whhP, 0, rec.ptr, GH, be.gemmWork);
       else k.gemv(0, GH, H, 1, whh.value.ptr, H, hp, 0, rec.ptr);
@@ -405,7 +413,7 @@ export class RecurrentBase extends Module {
   /** op(W) (K, N) packed for gemmPacked into a workspace buffer; returns its pointer. */
   private packed(w: number, ldw: number, trans: number, K: number, N: number): number {
     const k = this.backend.kernels;
-    const buf = this.ws.get('packedWeight', [k.packedBytes(K, N) / 4]);
+    const buf = this.scratch.get('packedWeight', [k.packedBytes(K, N) / 4]);
     k.packWeights(buf.ptr, w, ldw, trans, K, N);
     return buf.ptr;
   }
@@ -413,7 +421,7 @@ export class RecurrentBase extends Module {
   /** The bias vectors the step kernels add, or a zero vector for a layer without biases. */
   private biasPointers(bih: Parameter | undefined, bhh: Parameter | undefined, GH: number): [number, number] {
     if (bih && bhh) return [bih.value.ptr, bhh.value.ptr];
-    const zero = this.ws.zeros('noBias', [GH]);
+    const zero = this.scratch.zeros('noBias', [GH]);
     return [zero.ptr, zero.ptr];
   }
 
@@ -430,6 +438,7 @@ export class RecurrentBase extends Module {
 
   override release(): void {
     this.ws.release();
+    this.scratch.release();
     super.release();
   }
 }
