@@ -141,7 +141,8 @@ export interface Batch {
 
 // The token cache is a byte stream of unsigned LEB128 varints: 7 bits a byte, low bits first, the
 // high bit set on every byte but the last. Frequency-ranked ids make most tokens one byte (ranks
-// < 128) or two (< 16384), about 1.5 bytes a token on English text instead of 4.
+// < 128) or two (< 16384): 1.55 bytes a token instead of 4 on the 100 MB English Wikipedia
+// corpus of docs/word2vec.md.
 
 /** Bytes of v (an integer in [0, 2^31)) as a varint. */
 export function varintLength(v: number): number {
