@@ -40,9 +40,8 @@ for (const w of selected) {
   const parts = [`seqwasm ${fmt(f.seqwasm)}`];
   if (f.relaxed !== undefined) parts.push(`relaxed ${fmt(f.relaxed)}`);
   for (const [peer, v] of Object.entries(f.peers)) {
-    const best = f.relaxed !== undefined && advantage(w, f.relaxed, f.seqwasm) > 1 ? f.relaxed : f.seqwasm;
     parts.push(`${peer} ${fmt(v)} (simd ×${advantage(w, f.seqwasm, v).toFixed(2)}` +
-      (f.relaxed !== undefined ? `, relaxed ×${advantage(w, best, v).toFixed(2)}` : '') + ')');
+      (f.relaxed !== undefined ? `, relaxed ×${advantage(w, f.relaxed, v).toFixed(2)}` : '') + ')');
   }
   console.log(`${w.name.padEnd(16)} [${f.unit}] ${parts.join('  ')}${f.note ? `  — ${f.note}` : ''}`);
 }

@@ -192,7 +192,7 @@ export class LanguageModel extends RecurrentModel {
     return Math.exp(evaluateBatches(task, batches).loss);
   }
 
-  /** Continues `prompt` (at least one token) by sampling one token at a time. */
+  /** Continues `prompt` (at least one token), sampling one token at a time. */
   generate(prompt: readonly number[], options: GenerateOptions = {}): number[] {
     const { maxLength = 50, temperature = 1, topK = 0, topP = 1, stopToken, seed } = options;
     if (!Array.isArray(prompt) || prompt.length === 0) throw new SeqwasmError(ErrorCode.badArgument, `prompt must hold at least one token id, received ${describe(prompt)}`);
@@ -205,21 +205,26 @@ export class LanguageModel extends RecurrentModel {
     inEval(this, () => {
       const h = this.ws.zeros('genH', [L, 1, H]);
       const c = this.rnn.mode === 'LSTM' ? this.ws.zeros('genC', [L, 1, H]) : undefined;
-      const ids = this.ws.get('genId', [1, 1], 'int32');
       let logits: Float32Array = new Float32Array(0);
-      const feed = (id: number) => {
-        (ids.data as Int32Array)[0] = id;
+      // The prompt goes through the stack as one sequence (its time steps batched into one
+      // input projection), then each sampled token as a sequence of one.
+      const feed = (tokens: readonly number[]) => {
+        const T = tokens.length;
+        const ids = this.ws.get('genIds', [T, 1], 'int32');
+        (ids.data as Int32Array).set(tokens);
         const r = this.rnn.forward(this.embedding.forward(ids), { h0: h, c0: c });
         k.copy(h.size, r.hN.ptr, h.ptr);
         if (c && r.cN) k.copy(c.size, r.cN.ptr, c.ptr);
-        logits = this.head.forward(r.output).toArray() as Float32Array;
+        const last = this.ws.get('genLast', [1, 1, H]);
+        k.copy(H, r.output.ptr + (T - 1) * H * 4, last.ptr);
+        logits = this.head.forward(last).toArray() as Float32Array;
       };
-      prompt.forEach(feed);
+      feed(prompt);
       for (let step = 0; step < maxLength; step++) {
         const next = sampleLogits(logits, temperature, topK, topP, () => this.backend.random());
         if (next === stopToken) break;
         out.push(next);
-        feed(next);
+        feed([next]);
       }
     });
     return out;
