@@ -8,7 +8,7 @@ import { MAX_SENTENCE } from './corpus.js';
 export const CTX = {
   syn0: 0, syn1neg: 4, syn1: 8, dim: 12, window: 16, negative: 20, hs: 24, cbow: 28, cbowMean: 32,
   keep: 36, aprob: 40, aidx: 44, vocab: 48, exp: 52, logt: 56, codes: 60, points: 64, codeLen: 68,
-  codeOff: 72, rng: 76, work: 80, flags: 84, loss: 88, lossN: 96,
+  codeOff: 72, rng: 76, work: 80, flags: 84, loss: 88, lossN: 96, hot: 104, hotRows: 108,
 } as const;
 
 export interface ModelShape {
@@ -32,6 +32,8 @@ export class ModelMemory {
   readonly syn1: number;
   readonly ctx: number;
   readonly tables: Record<string, number> = {};
+  /** Rows of private output vectors allocated per context (setHotRows). */
+  private readonly hotCapacity = new Map<number, number>();
 
   constructor(readonly backend: Backend, readonly vocab: Vocabulary, readonly shape: ModelShape) {
     const k = backend.kernels;
@@ -92,6 +94,22 @@ export class ModelMemory {
     set(CTX.codeLen, t.codeLen); set(CTX.codeOff, t.codeOff); set(CTX.rng, rng); set(CTX.work, work);
     set(CTX.flags, s.flags);
     return ctx;
+  }
+
+  /**
+   * Threads only: the context trains the output vectors of the `rows` most frequent words in a
+   * private copy, added to the shared ones every few hundred words (assembly/w2v.ts, hotSync);
+   * 0 turns it off. The copy is allocated once per context.
+   */
+  setHotRows(ctx: number, rows: number): void {
+    const n = this.syn1neg ? Math.min(rows, this.vocab.size) : 0;
+    if (n > (this.hotCapacity.get(ctx) ?? 0)) {
+      const p = this.backend.allocator.alloc(2 * n * this.shape.dim * 4);
+      this.blocks.push(p);
+      this.hotCapacity.set(ctx, n);
+      new DataView(this.backend.kernels.memory.buffer).setInt32(ctx + CTX.hotRows, p, true);
+    }
+    new DataView(this.backend.kernels.memory.buffer).setInt32(ctx + CTX.hot, n, true);
   }
 
   rngOf(ctx: number): number {

@@ -42,6 +42,9 @@ on((m) => {
 });
 `;
 
+/** Output rows each thread trains in a private copy (the most frequent words'; context.ts). */
+const HOT_ROWS = 256;
+
 async function workerHost(): Promise<WorkerHost> {
   const where = threadsHost();
   if (where.host === null) throw new SeqwasmError(ErrorCode.badArgument, where.reason);
@@ -64,6 +67,7 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
     const ctx = i === 0 ? mem.ctx : mem.newContext();
     k.rngSeed(mem.rngOf(ctx), o.seed + 1 + i);
     mem.lossOf(ctx, true);
+    mem.setHotRows(ctx, HOT_ROWS);
     ctxs.push(ctx);
   }
   // Two batch slots per worker, so the main thread fills one while the worker trains the other.
@@ -137,6 +141,8 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
     await Promise.all(workers.map((w) => w.terminate()));
     host.close();
     for (const s of slots) { backend.allocator.free(s.words); backend.allocator.free(s.ends); }
+    // The first context is also the single-thread path's, which trains every row in place.
+    for (const ctx of ctxs) mem.setHotRows(ctx, 0);
   }
   const [loss, predictions] = lossNow();
   const seconds = (performance.now() - t0) / 1000;

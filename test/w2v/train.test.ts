@@ -134,6 +134,42 @@ describe('w2v sigmoid table', () => {
   });
 });
 
+describe('w2v hot output rows (threads)', () => {
+  it('training the frequent rows in a private copy, synced every few hundred words, gives the in-place result', async () => {
+    // With one context nobody else writes the shared rows, so the copy's updates, added back as
+    // deltas at each sync, must land on the in-place values (up to the rounding of the deltas).
+    // 1,800 words cross the periodic sync; dimension 7 covers the scalar tail.
+    for (const b of builds) {
+      for (const model of ['skipgram', 'cbow'] as const) {
+        const run = async (hot: number) => {
+          const m = await tiny(b, { model, hs: false, negative: 3 });
+          const mem = m.memory!;
+          mem.setHotRows(mem.ctx, hot);
+          const r = rng(5);
+          const ids = Array.from({ length: 1800 }, () => Math.floor(r() * 7));
+          const wp = sentence(b, ids), ep = sentence(b, [600, 1200, 1800]);
+          b.kernels.w2vTrainBatch(mem.ctx, wp, ep, 3, 0.025, 0.02);
+          const f32 = new Float32Array(b.kernels.memory.buffer);
+          const out = [mem.syn0, mem.syn1neg].map((p) => f32.slice(p >> 2, (p >> 2) + 7 * 7));
+          b.allocator.free(wp); b.allocator.free(ep);
+          m.dispose();
+          return out;
+        };
+        const [syn0, syn1neg] = await run(0);
+        const [hSyn0, hSyn1neg] = await run(3);
+        expect(Math.max(...syn1neg.map((v, i) => Math.abs(v - hSyn1neg[i])))).toBeLessThan(1e-5);
+        expect(Math.max(...syn0.map((v, i) => Math.abs(v - hSyn0[i])))).toBeLessThan(1e-5);
+        // Training moved the rows far more than that.
+        const init = (await tiny(b, { model, hs: false, negative: 3 }));
+        const f32 = new Float32Array(b.kernels.memory.buffer);
+        const start = f32.slice(init.memory!.syn1neg >> 2, (init.memory!.syn1neg >> 2) + 49);
+        init.dispose();
+        expect(Math.max(...syn1neg.map((v, i) => Math.abs(v - start[i])))).toBeGreaterThan(0.05);
+      }
+    }
+  });
+});
+
 describe('w2v sampling', () => {
   it('noise draws follow count^0.75', async () => {
     for (const b of builds) {
