@@ -63,10 +63,14 @@ import { hsum, madd } from './simd';
 @inline const C_HOT: usize = 104;     // threads: rows [0, C_HOT) of syn1neg trained in a private copy
 // @ts-ignore: decorator
 @inline const C_HOTROWS: usize = 108; // f32 (2, C_HOT, dim): the private copy, then its last sync
+// @ts-ignore: decorator
+@inline const C_HSHOT: usize = 112;   // threads: rows [V−1−C_HSHOT, V−1) of syn1 likewise
+// @ts-ignore: decorator
+@inline const C_HSHOTROWS: usize = 116; // f32 (2, C_HSHOT, dim)
 
 /** Bytes of a context block. */
 export function w2vContextBytes(): i32 {
-  return 112;
+  return 128;
 }
 
 // word2vec.c: `#define EXP_TABLE_SIZE 1000`, `#define MAX_EXP 6` (gensim uses the same values).
@@ -181,49 +185,78 @@ let gExp: usize = 0;
 let gLogT: usize = 0;
 let gLoss: f64 = 0;
 let gLossN: f64 = 0;
-let gHot: i32 = 0;
+let gHot: i32 = 0;          // syn1neg rows [0, gHot) are private
 let gHotRows: usize = 0;
+let gHsFrom: i32 = 0;       // syn1 rows [gHsFrom, V−1) are private
+let gHsRows: usize = 0;
 let gSinceSync: i32 = 0;
 
 // ---- hot output rows under Hogwild ----
-// With several threads, the output vectors of the most frequent words (the first rows: the
-// vocabulary is sorted by count) are what every thread writes all the time, since negatives are
-// drawn from count^0.75, and each write moves the row's cache lines to the writing core.
-// Measured on the 100 MB corpus (skip-gram, 2 threads, 1 epoch): ×1.64 over one thread with
-// count^0.75 noise, ×2.03 with uniform noise. So each thread trains those rows in a private copy
-// and adds what it changed to the shared rows every HOT_SYNC_WORDS centre words: delayed Hogwild
-// for a few hundred rows, plain Hogwild for the rest (docs/word2vec.md has the measurements).
-// One thread never uses it (C_HOT is 0), so single-thread runs keep word2vec.c's exact updates.
+// With several threads, some output vectors are written by every thread all the time, and each
+// write takes the row's cache lines away from the other core: with negative sampling those of
+// the most frequent words (the first rows of syn1neg: the vocabulary is sorted by count), since
+// negatives are drawn from count^0.75; with hierarchical softmax the inner nodes nearest the root
+// (the last rows of syn1: a node is visited in proportion to its count, and nodes are numbered
+// in increasing count). Measured on the 100 MB corpus (skip-gram, 2 threads, 1 epoch): ×1.64
+// over one thread with count^0.75 noise, ×2.03 with uniform noise. So each thread trains those
+// rows in a private copy and adds what it changed to the shared rows every HOT_SYNC_WORDS centre
+// words: delayed Hogwild for a few hundred rows, plain Hogwild for the rest (docs/word2vec.md
+// has the measurements). One thread never uses it (C_HOT and C_HSHOT are 0), so single-thread
+// runs keep word2vec.c's exact updates.
 
 // @ts-ignore: decorator
 @inline const HOT_SYNC_WORDS: i32 = 1024;
 
-/** Private copy and its snapshot ← the shared rows (no change of this thread is pending). */
-function hotAttach(syn1neg: usize): void {
-  const bytes = <usize>gHot * (<usize>gDim << 2);
-  memory.copy(gHotRows, syn1neg, bytes);
-  memory.copy(gHotRows + bytes, syn1neg, bytes);
-  gSinceSync = 0;
+/** Private copy and its snapshot (n floats each, back to back at priv) ← the shared rows. */
+function regionAttach(shared: usize, priv: usize, n: i32): void {
+  const bytes = <usize>n << 2;
+  memory.copy(priv, shared, bytes);
+  memory.copy(priv + bytes, shared, bytes);
 }
 
 /** shared += private − snapshot; then private = snapshot = shared (with the other threads' changes). */
-function hotSync(syn1neg: usize): void {
-  const n = gHot * gDim;
-  const snap = gHotRows + (<usize>n << 2);
+function regionSync(shared: usize, priv: usize, n: i32): void {
+  const snap = priv + (<usize>n << 2);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2;
-    const v = f32x4.add(v128.load(syn1neg + o), f32x4.sub(v128.load(gHotRows + o), v128.load(snap + o)));
-    v128.store(syn1neg + o, v);
-    v128.store(gHotRows + o, v);
+    const v = f32x4.add(v128.load(shared + o), f32x4.sub(v128.load(priv + o), v128.load(snap + o)));
+    v128.store(shared + o, v);
+    v128.store(priv + o, v);
     v128.store(snap + o, v);
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
-    const v = load<f32>(syn1neg + o) + (load<f32>(gHotRows + o) - load<f32>(snap + o));
-    store<f32>(syn1neg + o, v);
-    store<f32>(gHotRows + o, v);
+    const v = load<f32>(shared + o) + (load<f32>(priv + o) - load<f32>(snap + o));
+    store<f32>(shared + o, v);
+    store<f32>(priv + o, v);
     store<f32>(snap + o, v);
+  }
+}
+
+/** Reads the context's private regions into the globals; true when it has any. */
+function hotLoad(ctx: usize): bool {
+  gHot = load<i32>(ctx + C_HOT);
+  gHotRows = load<usize>(ctx + C_HOTROWS);
+  const hs = load<i32>(ctx + C_HSHOT);
+  gHsFrom = hs > 0 ? load<i32>(ctx + C_V) - 1 - hs : i32.MAX_VALUE;
+  gHsRows = load<usize>(ctx + C_HSHOTROWS);
+  return gHot > 0 || hs > 0;
+}
+
+/** Attach (start of a batch) or sync every private region of the context. */
+function hotAll(ctx: usize, sync: bool): void {
+  const rowBytes = <usize>gDim << 2;
+  if (gHot > 0) {
+    const shared = load<usize>(ctx + C_SYN1NEG);
+    if (sync) regionSync(shared, gHotRows, gHot * gDim);
+    else regionAttach(shared, gHotRows, gHot * gDim);
+  }
+  if (gHsFrom != i32.MAX_VALUE) {
+    const shared = load<usize>(ctx + C_SYN1) + <usize>gHsFrom * rowBytes;
+    const n = load<i32>(ctx + C_HSHOT) * gDim;
+    if (sync) regionSync(shared, gHsRows, n);
+    else regionAttach(shared, gHsRows, n);
   }
   gSinceSync = 0;
 }
@@ -288,7 +321,7 @@ function trainTarget(ctx: usize, l1: usize, e: usize, target: i32, alpha: f32, u
     const points = load<usize>(ctx + C_POINTS) + (<usize>off << 2);
     for (let d = 0; d < len; d++) {
       const node = load<i32>(points + (<usize>d << 2));
-      const s = syn1 + <usize>node * rowBytes;
+      const s = node >= gHsFrom ? gHsRows + <usize>(node - gHsFrom) * rowBytes : syn1 + <usize>node * rowBytes;
       const label: f32 = 1 - <f32>load<u8>(codes + <usize>d);
       const f = dotv(l1, s, dim);
       if (!gExact && (f <= -MAX_EXP || f >= MAX_EXP)) continue;
@@ -334,8 +367,7 @@ function trainTarget(ctx: usize, l1: usize, e: usize, target: i32, alpha: f32, u
 export function w2vTrainSentence(ctx: usize, words: usize /* (n) i32 */, n: i32, alpha: f32, update: i32): i32 {
   const dim = load<i32>(ctx + C_DIM);
   gDim = dim;
-  gHot = load<i32>(ctx + C_HOT);
-  gHotRows = load<usize>(ctx + C_HOTROWS);
+  const hot = hotLoad(ctx);
   const flags = load<i32>(ctx + C_FLAGS);
   gExact = (flags & 1) != 0;
   gExp = load<usize>(ctx + C_EXP);
@@ -373,9 +405,8 @@ export function w2vTrainSentence(ctx: usize, words: usize /* (n) i32 */, n: i32,
   const shrink = (flags & 2) == 0 && window > 0;
   const cbow = load<i32>(ctx + C_CBOW) != 0;
   const cbowMean = load<i32>(ctx + C_CBOWMEAN) != 0;
-  const syn1neg = load<usize>(ctx + C_SYN1NEG);
   for (let i = 0; i < m; i++) {
-    if (gHot > 0 && ++gSinceSync > HOT_SYNC_WORDS) hotSync(syn1neg);
+    if (hot && ++gSinceSync > HOT_SYNC_WORDS) hotAll(ctx, true);
     const word = load<i32>(sent + (<usize>i << 2));
     // Window shrinking: word2vec.c draws b = random % window and uses window − b on each side.
     const b = shrink ? <i32>(nextU32() % <u32>window) : 0;
@@ -432,18 +463,16 @@ export function w2vTrainBatch(ctx: usize, words: usize, ends: usize, count: i32,
                               alpha0: f32, alpha1: f32): i32 {
   let start = 0, kept = 0;
   const total = count > 0 ? load<i32>(ends + (<usize>(count - 1) << 2)) : 0;
-  const syn1neg = load<usize>(ctx + C_SYN1NEG);
   gDim = load<i32>(ctx + C_DIM);
-  gHot = load<i32>(ctx + C_HOT);
-  gHotRows = load<usize>(ctx + C_HOTROWS);
-  if (gHot > 0) hotAttach(syn1neg);
+  const hot = hotLoad(ctx);
+  if (hot) hotAll(ctx, false);
   for (let k = 0; k < count; k++) {
     const end = load<i32>(ends + (<usize>k << 2));
     const frac: f32 = total > 0 ? <f32>start / <f32>total : 0;
     kept += w2vTrainSentence(ctx, words + (<usize>start << 2), end - start, alpha0 + (alpha1 - alpha0) * frac, 1);
     start = end;
   }
-  if (gHot > 0) hotSync(syn1neg);
+  if (hot) hotAll(ctx, true);
   return kept;
 }
 

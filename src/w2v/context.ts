@@ -8,7 +8,7 @@ import { MAX_SENTENCE } from './corpus.js';
 export const CTX = {
   syn0: 0, syn1neg: 4, syn1: 8, dim: 12, window: 16, negative: 20, hs: 24, cbow: 28, cbowMean: 32,
   keep: 36, aprob: 40, aidx: 44, vocab: 48, exp: 52, logt: 56, codes: 60, points: 64, codeLen: 68,
-  codeOff: 72, rng: 76, work: 80, flags: 84, loss: 88, lossN: 96, hot: 104, hotRows: 108,
+  codeOff: 72, rng: 76, work: 80, flags: 84, loss: 88, lossN: 96, hot: 104, hotRows: 108, hsHot: 112, hsHotRows: 116,
 } as const;
 
 export interface ModelShape {
@@ -97,19 +97,25 @@ export class ModelMemory {
   }
 
   /**
-   * Threads only: the context trains the output vectors of the `rows` most frequent words in a
-   * private copy, added to the shared ones every few hundred words (assembly/w2v.ts, hotSync);
-   * 0 turns it off. The copy is allocated once per context.
+   * Threads only: the context trains the output vectors written most often, those of the `rows`
+   * most frequent words (syn1neg) and of the `rows` inner nodes nearest the Huffman root (syn1),
+   * in a private copy added to the shared rows every few hundred words (assembly/w2v.ts, "hot
+   * output rows"); 0 turns it off. The copy is allocated once per context.
    */
   setHotRows(ctx: number, rows: number): void {
-    const n = this.syn1neg ? Math.min(rows, this.vocab.size) : 0;
-    if (n > (this.hotCapacity.get(ctx) ?? 0)) {
-      const p = this.backend.allocator.alloc(2 * n * this.shape.dim * 4);
+    const V = this.vocab.size, d = this.shape.dim;
+    const neg = this.syn1neg ? Math.min(rows, V) : 0;
+    const hs = this.syn1 ? Math.min(rows, V - 1) : 0;
+    const set = (off: number, v: number) => new DataView(this.backend.kernels.memory.buffer).setInt32(ctx + off, v, true);
+    if (neg + hs > (this.hotCapacity.get(ctx) ?? 0)) {
+      const p = this.backend.allocator.alloc(2 * (neg + hs) * d * 4);
       this.blocks.push(p);
-      this.hotCapacity.set(ctx, n);
-      new DataView(this.backend.kernels.memory.buffer).setInt32(ctx + CTX.hotRows, p, true);
+      this.hotCapacity.set(ctx, neg + hs);
+      set(CTX.hotRows, p);
+      set(CTX.hsHotRows, p + 2 * neg * d * 4);
     }
-    new DataView(this.backend.kernels.memory.buffer).setInt32(ctx + CTX.hot, n, true);
+    set(CTX.hot, neg);
+    set(CTX.hsHot, hs);
   }
 
   rngOf(ctx: number): number {
