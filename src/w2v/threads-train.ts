@@ -42,7 +42,7 @@ on((m) => {
 });
 `;
 
-/** Output rows each thread trains in a private copy (the most frequent words'; context.ts). */
+/** Rows of each output matrix a thread trains in a private copy (the most written; context.ts). */
 const HOT_ROWS = 256;
 
 async function workerHost(): Promise<WorkerHost> {
