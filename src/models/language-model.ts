@@ -25,10 +25,13 @@ export interface FitOptions extends TrainOptions {
 }
 
 export interface GenerateOptions {
+  /** Tokens to generate at most (the prompt not counted). Default 50. */
   maxLength?: number;
   /** 0 means greedy (argmax). Default 1. */
   temperature?: number;
+  /** Draw only among the k most likely tokens; 0 (default) means all. */
   topK?: number;
+  /** Nucleus sampling: draw among the fewest most likely tokens whose probability reaches topP. Default 1. */
   topP?: number;
   /** Stop when this token is produced (it is not included). */
   stopToken?: number;
@@ -199,6 +202,11 @@ export class LanguageModel extends RecurrentModel {
     this.checkTokens(prompt, 'prompt');
     if (!(temperature >= 0)) throw new SeqwasmError(ErrorCode.badArgument, `temperature must be ≥ 0, received ${describe(temperature)}`);
     if (!(topP > 0 && topP <= 1)) throw new SeqwasmError(ErrorCode.badArgument, `topP must be in (0, 1], received ${describe(topP)}`);
+    if (!Number.isInteger(maxLength) || maxLength < 0) throw new SeqwasmError(ErrorCode.badArgument, `maxLength must be an integer ≥ 0, received ${describe(maxLength)}`);
+    if (!Number.isInteger(topK) || topK < 0) throw new SeqwasmError(ErrorCode.badArgument, `topK must be an integer ≥ 0 (0: no limit), received ${describe(topK)}`);
+    if (stopToken !== undefined && !(Number.isInteger(stopToken) && stopToken >= 0 && stopToken < this.vocabSize)) {
+      throw new SeqwasmError(ErrorCode.outOfRange, `stopToken must be an integer 0 ≤ id < ${this.vocabSize} (vocabSize), received ${describe(stopToken)}`);
+    }
     if (seed !== undefined) this.backend.seed(seed);
     const L = this.rnn.numLayers, H = this.rnn.hiddenSize, k = this.backend.kernels;
     const out: number[] = [];

@@ -266,6 +266,10 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     bad(() => lm.fit([1, 2, 9], { bptt: 2 }), /data\[2\] is token id 9/, 'out_of_range');
     bad(() => lm.fit([1, 2, 3], { bptt: 0 }), /bptt must be/, 'bad_argument');
     bad(() => lm.generate([]), /prompt/, 'bad_argument');
+    bad(() => lm.generate([1], { maxLength: 2.5 }), /maxLength must be an integer ≥ 0, received 2.5/, 'bad_argument');
+    bad(() => lm.generate([1], { topK: -1 }), /topK must be an integer ≥ 0/, 'bad_argument');
+    bad(() => lm.generate([1], { topP: 0 }), /topP must be in \(0, 1\]/, 'bad_argument');
+    bad(() => lm.generate([1], { stopToken: 99 }), /stopToken must be an integer 0 ≤ id < \d+ \(vocabSize\), received 99/, 'out_of_range');
     [m, t, lm].forEach((x) => x.release());
   });
 });
