@@ -9,4 +9,5 @@ export * from './recurrent';
 export * from './optim';
 export * from './w2v';
 export * from './embedding';
+export * from './pooling';
 export * from './attention';

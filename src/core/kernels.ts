@@ -61,6 +61,13 @@ export interface Kernels extends RecurrentKernels, AttentionKernels, OptimKernel
   randUniform(out: Ptr, n: number, state: Ptr, lo: number, hi: number): void;
   randNormal(out: Ptr, n: number, state: Ptr, mean: number, std: number): void;
   dropoutMask(mask: Ptr, n: number, state: Ptr, p: number): void;
+  // pooling over time (src/models/pooling.ts); lengths: B i32 in [1, T]
+  poolLastForward(y: Ptr, x: Ptr, lengths: Ptr, B: number, C: number, half: number): void;
+  poolLastBackward(dx: Ptr, dy: Ptr, lengths: Ptr, T: number, B: number, C: number, half: number): void;
+  poolMeanForward(y: Ptr, x: Ptr, lengths: Ptr, B: number, C: number): void;
+  poolMeanBackward(dx: Ptr, dy: Ptr, lengths: Ptr, T: number, B: number, C: number): void;
+  poolMaxForward(y: Ptr, arg: Ptr, x: Ptr, lengths: Ptr, B: number, C: number): void;
+  poolMaxBackward(dx: Ptr, dy: Ptr, arg: Ptr, T: number, B: number, C: number): void;
 }
 
 /** Names every module must export; checked once at load so a stale .wasm fails clearly. */
@@ -71,4 +78,5 @@ export const kernelNames: readonly string[] = [
   'reluForward', 'reluBackward', 'softmaxForward', 'softmaxBackward', 'logSoftmaxForward',
   'logSoftmaxBackward', 'rowArgmax', 'firstInvalidLogProb', 'rowTopK', 'softmaxCrossEntropyForward', 'softmaxCrossEntropyBackward', 'rngSeed',
   'rngNextU32', 'rngNextFloat', 'randUniform', 'randNormal', 'dropoutMask',
+  'poolLastForward', 'poolLastBackward', 'poolMeanForward', 'poolMeanBackward', 'poolMaxForward', 'poolMaxBackward',
 ];

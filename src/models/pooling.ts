@@ -4,8 +4,8 @@
 //         at step 0 (both are where that direction finished reading the sequence);
 //   mean: the mean over steps 0…length−1;
 //   max:  the elementwise maximum over steps 0…length−1 (the gradient goes to the first arg max).
-// The loops run in JavaScript over views of wasm memory: B·T·C element operations per call, small
-// beside the recurrent GEMMs. Buffers live in a workspace (nothing allocated after the first call).
+// The loops are kernels (assembly/pooling.ts). Buffers live in a workspace (nothing allocated
+// after the first call).
 import { SeqwasmError, ErrorCode, describe } from '../errors.js';
 import type { Backend } from '../core/backend.js';
 import type { Tensor } from '../core/tensor.js';
@@ -16,7 +16,7 @@ export type PoolingMode = 'last' | 'mean' | 'max';
 
 export class SequencePooling {
   private readonly ws: Workspace;
-  private saved: { T: number; B: number; C: number; lengths: ArrayLike<number> } | null = null;
+  private saved: { T: number; B: number; C: number } | null = null;
 
   constructor(readonly mode: PoolingMode, readonly directions: number, readonly backend: Backend) {
     if (mode !== 'last' && mode !== 'mean' && mode !== 'max') {
@@ -36,37 +36,13 @@ export class SequencePooling {
       }
     }
     const pooled = this.ws.get('pooled', [B, C]);
-    const x = output.data as Float32Array, y = pooled.data as Float32Array;
-    const half = C / this.directions;
-    if (this.mode === 'last') {
-      for (let b = 0; b < B; b++) {
-        const tf = lengths[b] - 1;
-        for (let c = 0; c < C; c++) y[b * C + c] = x[((c < half ? tf : 0) * B + b) * C + c];
-      }
-    } else if (this.mode === 'mean') {
-      y.fill(0, 0, B * C);
-      for (let b = 0; b < B; b++) {
-        const n = lengths[b];
-        for (let t = 0; t < n; t++) {
-          const o = (t * B + b) * C;
-          for (let c = 0; c < C; c++) y[b * C + c] += x[o + c];
-        }
-        for (let c = 0; c < C; c++) y[b * C + c] /= n;
-      }
-    } else {
-      const arg = this.ws.get('argmax', [B, C], 'int32');
-      const a = arg.data as Int32Array;
-      for (let b = 0; b < B; b++) {
-        for (let c = 0; c < C; c++) { y[b * C + c] = x[b * C + c]; a[b * C + c] = 0; }
-        for (let t = 1; t < lengths[b]; t++) {
-          const o = (t * B + b) * C;
-          for (let c = 0; c < C; c++) {
-            if (x[o + c] > y[b * C + c]) { y[b * C + c] = x[o + c]; a[b * C + c] = t; }
-          }
-        }
-      }
-    }
-    this.saved = { T, B, C, lengths };
+    const lens = this.ws.get('lengths', [B], 'int32');
+    (lens.data as Int32Array).set(lengths);
+    const k = this.backend.kernels;
+    if (this.mode === 'last') k.poolLastForward(pooled.ptr, output.ptr, lens.ptr, B, C, C / this.directions);
+    else if (this.mode === 'mean') k.poolMeanForward(pooled.ptr, output.ptr, lens.ptr, B, C);
+    else k.poolMaxForward(pooled.ptr, this.ws.get('argmax', [B, C], 'int32').ptr, output.ptr, lens.ptr, B, C);
+    this.saved = { T, B, C };
     return pooled;
   }
 
@@ -74,30 +50,14 @@ export class SequencePooling {
   backward(dPooled: Tensor): Tensor {
     const s = this.saved;
     if (s === null) throw new SeqwasmError(ErrorCode.badArgument, 'backward() needs a forward() first');
-    const { T, B, C, lengths } = s;
+    const { T, B, C } = s;
     if (dPooled.size !== B * C) throw new SeqwasmError(ErrorCode.badShape, `dPooled must have shape ${shapeString([B, C])}, received ${shapeString(dPooled.shape)}`);
-    const dOut = this.ws.zeros('dOutput', [T, B, C]);
-    const dx = dOut.data as Float32Array, dy = dPooled.data as Float32Array;
-    const half = C / this.directions;
-    if (this.mode === 'last') {
-      for (let b = 0; b < B; b++) {
-        const tf = lengths[b] - 1;
-        for (let c = 0; c < C; c++) dx[((c < half ? tf : 0) * B + b) * C + c] = dy[b * C + c];
-      }
-    } else if (this.mode === 'mean') {
-      for (let b = 0; b < B; b++) {
-        const n = lengths[b];
-        for (let t = 0; t < n; t++) {
-          const o = (t * B + b) * C;
-          for (let c = 0; c < C; c++) dx[o + c] = dy[b * C + c] / n;
-        }
-      }
-    } else {
-      const a = this.ws.get('argmax', [B, C], 'int32').data as Int32Array;
-      for (let b = 0; b < B; b++) {
-        for (let c = 0; c < C; c++) dx[(a[b * C + c] * B + b) * C + c] = dy[b * C + c];
-      }
-    }
+    const dOut = this.ws.get('dOutput', [T, B, C]);
+    const lens = this.ws.get('lengths', [B], 'int32');
+    const k = this.backend.kernels;
+    if (this.mode === 'last') k.poolLastBackward(dOut.ptr, dPooled.ptr, lens.ptr, T, B, C, C / this.directions);
+    else if (this.mode === 'mean') k.poolMeanBackward(dOut.ptr, dPooled.ptr, lens.ptr, T, B, C);
+    else k.poolMaxBackward(dOut.ptr, dPooled.ptr, this.ws.get('argmax', [B, C], 'int32').ptr, T, B, C);
     return dOut;
   }
 

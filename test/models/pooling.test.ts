@@ -3,7 +3,7 @@
 import { describe, it, beforeAll, expect } from 'vitest';
 import type { Backend } from '../../src/core/backend.js';
 import { SequencePooling } from '../../src/models/pooling.js';
-import { bothBuilds, randomArray, expectClose } from '../helpers.js';
+import { bothBuilds, randomArray, expectClose, rng } from '../helpers.js';
 
 let builds: Backend[];
 beforeAll(async () => { builds = await bothBuilds(); });
@@ -26,6 +26,43 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     expect(pool('max')).toEqual([3, 30, 4, 50]);
     // One direction: 'last' takes step length−1 in every channel.
     expect(Array.from(new SequencePooling('last', 1, be()).forward(t, [3, 2]).data)).toEqual([3, 30, -5, 50]);
+  });
+
+  it.each(['last', 'mean', 'max'] as const)('%s: the kernels equal a plain float32 loop bit for bit (odd widths, ties)', (mode) => {
+    // Oracle: the loops over a Float32Array that the kernels replaced. Values on a coarse grid
+    // make ties common, so max must send the gradient to the first step reaching the maximum.
+    const r = rng(31);
+    for (const [T, B, C, D] of [[5, 3, 13, 1], [7, 4, 14, 2], [1, 2, 6, 2], [6, 5, 32, 2]]) {
+      const x = Float32Array.from({ length: T * B * C }, () => Math.round((r() - 0.5) * 8) / 4);
+      const dy = Float32Array.from({ length: B * C }, () => r() - 0.5);
+      const lengths = Array.from({ length: B }, () => 1 + Math.floor(r() * T));
+      const half = C / D;
+      const y = new Float32Array(B * C), dx = new Float32Array(T * B * C), arg = new Int32Array(B * C);
+      for (let b = 0; b < B; b++) {
+        const n = lengths[b];
+        for (let c = 0; c < C; c++) {
+          const at = (t: number) => (t * B + b) * C + c;
+          if (mode === 'last') {
+            const t = c < half ? n - 1 : 0;
+            y[b * C + c] = x[at(t)];
+            dx[at(t)] = dy[b * C + c];
+          } else if (mode === 'mean') {
+            let s = 0;
+            for (let t = 0; t < n; t++) s = Math.fround(s + x[at(t)]);
+            y[b * C + c] = s / n;
+            for (let t = 0; t < n; t++) dx[at(t)] = dy[b * C + c] / n;
+          } else {
+            for (let t = 1; t < n; t++) if (x[at(t)] > x[at(arg[b * C + c])]) arg[b * C + c] = t;
+            y[b * C + c] = x[at(arg[b * C + c])];
+            dx[at(arg[b * C + c])] = dy[b * C + c];
+          }
+        }
+      }
+      const pool = new SequencePooling(mode, D, be());
+      expect(Array.from(pool.forward(be().tensor(x, [T, B, C]), lengths).data)).toEqual(Array.from(y));
+      expect(Array.from(pool.backward(be().tensor(dy, [B, C])).data)).toEqual(Array.from(dx));
+      pool.release();
+    }
   });
 
   it.each(['last', 'mean', 'max'] as const)('%s backward matches finite differences', (mode) => {
