@@ -36,13 +36,13 @@ export function poolMeanForward(y: usize, x: usize, lengths: usize, B: i32, C: i
   for (let b = 0; b < B; b++) {
     const n = load<i32>(lengths + (<usize>b << 2));
     const dst = y + <usize>b * row, first = x + <usize>b * row;
-    const inv = f32x4.splat(<f32>n);
+    const n4 = f32x4.splat(<f32>n);
     let c = 0;
     for (; c + 4 <= C; c += 4) {
       const o = <usize>c << 2;
       let acc = f32x4.splat(0);
       for (let t = 0; t < n; t++) acc = f32x4.add(acc, v128.load(first + <usize>t * stride + o));
-      v128.store(dst + o, f32x4.div(acc, inv));
+      v128.store(dst + o, f32x4.div(acc, n4));
     }
     for (; c < C; c++) {
       const o = <usize>c << 2;
@@ -59,11 +59,11 @@ export function poolMeanBackward(dx: usize, dy: usize, lengths: usize, T: i32, B
   for (let b = 0; b < B; b++) {
     const n = load<i32>(lengths + (<usize>b << 2));
     const src = dy + <usize>b * row, first = dx + <usize>b * row;
-    const inv = f32x4.splat(<f32>n);
+    const n4 = f32x4.splat(<f32>n);
     let c = 0;
     for (; c + 4 <= C; c += 4) {
       const o = <usize>c << 2;
-      const g = f32x4.div(v128.load(src + o), inv);
+      const g = f32x4.div(v128.load(src + o), n4);
       for (let t = 0; t < n; t++) v128.store(first + <usize>t * stride + o, g);
     }
     for (; c < C; c++) {

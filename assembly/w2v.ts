@@ -67,6 +67,8 @@ import { hsum, madd } from './simd';
 @inline const C_HSHOT: usize = 112;   // threads: rows [V−1−C_HSHOT, V−1) of syn1 likewise
 // @ts-ignore: decorator
 @inline const C_HSHOTROWS: usize = 116; // f32 (2, C_HSHOT, dim)
+// @ts-ignore: decorator
+@inline const C_LOCK: usize = 120;    // i32 shared by a model's contexts: held while one syncs
 
 /** Bytes of a context block. */
 export function w2vContextBytes(): i32 {
@@ -185,10 +187,13 @@ let gExp: usize = 0;
 let gLogT: usize = 0;
 let gLoss: f64 = 0;
 let gLossN: f64 = 0;
-let gHot: i32 = 0;          // syn1neg rows [0, gHot) are private
+// Private rows are on only inside w2vTrainBatch (hotOn … hotOff), so a sentence trained on its
+// own always works in place.
+let gHot: i32 = 0;                   // syn1neg rows [0, gHot) are private
 let gHotRows: usize = 0;
-let gHsFrom: i32 = 0;       // syn1 rows [gHsFrom, V−1) are private
+let gHsFrom: i32 = i32.MAX_VALUE;    // syn1 rows [gHsFrom, V−1) are private
 let gHsRows: usize = 0;
+let gHotOn: bool = false;
 let gSinceSync: i32 = 0;
 
 // ---- hot output rows under Hogwild ----
@@ -211,7 +216,7 @@ let gSinceSync: i32 = 0;
 function regionAttach(shared: usize, priv: usize, n: i32): void {
   const bytes = <usize>n << 2;
   memory.copy(priv, shared, bytes);
-  memory.copy(priv + bytes, shared, bytes);
+  memory.copy(priv + bytes, priv, bytes); // from the copy: the shared rows are read once
 }
 
 /** shared += private − snapshot; then private = snapshot = shared (with the other threads' changes). */
@@ -234,18 +239,17 @@ function regionSync(shared: usize, priv: usize, n: i32): void {
   }
 }
 
-/** Reads the context's private regions into the globals; true when it has any. */
-function hotLoad(ctx: usize): bool {
-  gHot = load<i32>(ctx + C_HOT);
-  gHotRows = load<usize>(ctx + C_HOTROWS);
-  const hs = load<i32>(ctx + C_HSHOT);
-  gHsFrom = hs > 0 ? load<i32>(ctx + C_V) - 1 - hs : i32.MAX_VALUE;
-  gHsRows = load<usize>(ctx + C_HSHOTROWS);
-  return gHot > 0 || hs > 0;
-}
-
-/** Attach (start of a batch) or sync every private region of the context. */
+/**
+ * Attach (sync false) or sync every private region of the context. Only one context at a time:
+ * two syncs reading and writing the same shared rows at once would lose one thread's changes
+ * of a whole interval. Only the shared-memory build has threads, and atomics.
+ */
 function hotAll(ctx: usize, sync: bool): void {
+  let lock: usize = 0;
+  if (ASC_FEATURE_THREADS) {
+    lock = load<usize>(ctx + C_LOCK);
+    while (atomic.cmpxchg<i32>(lock, 0, 1) != 0) {}
+  }
   const rowBytes = <usize>gDim << 2;
   if (gHot > 0) {
     const shared = load<usize>(ctx + C_SYN1NEG);
@@ -258,7 +262,27 @@ function hotAll(ctx: usize, sync: bool): void {
     if (sync) regionSync(shared, gHsRows, n);
     else regionAttach(shared, gHsRows, n);
   }
+  if (ASC_FEATURE_THREADS) atomic.store<i32>(lock, 0);
   gSinceSync = 0;
+}
+
+/** Turns the context's private regions on (and copies the shared rows in) when it has any. */
+function hotOn(ctx: usize): void {
+  gHot = load<i32>(ctx + C_HOT);
+  gHotRows = load<usize>(ctx + C_HOTROWS);
+  const hs = load<i32>(ctx + C_HSHOT);
+  gHsFrom = hs > 0 ? load<i32>(ctx + C_V) - 1 - hs : i32.MAX_VALUE;
+  gHsRows = load<usize>(ctx + C_HSHOTROWS);
+  gHotOn = gHot > 0 || hs > 0;
+  if (gHotOn) hotAll(ctx, false);
+}
+
+/** Adds what the private regions changed to the shared rows, and turns them off. */
+function hotOff(ctx: usize): void {
+  if (gHotOn) hotAll(ctx, true);
+  gHot = 0;
+  gHsFrom = i32.MAX_VALUE;
+  gHotOn = false;
 }
 
 /**
@@ -367,7 +391,6 @@ function trainTarget(ctx: usize, l1: usize, e: usize, target: i32, alpha: f32, u
 export function w2vTrainSentence(ctx: usize, words: usize /* (n) i32 */, n: i32, alpha: f32, update: i32): i32 {
   const dim = load<i32>(ctx + C_DIM);
   gDim = dim;
-  const hot = hotLoad(ctx);
   const flags = load<i32>(ctx + C_FLAGS);
   gExact = (flags & 1) != 0;
   gExp = load<usize>(ctx + C_EXP);
@@ -406,7 +429,7 @@ export function w2vTrainSentence(ctx: usize, words: usize /* (n) i32 */, n: i32,
   const cbow = load<i32>(ctx + C_CBOW) != 0;
   const cbowMean = load<i32>(ctx + C_CBOWMEAN) != 0;
   for (let i = 0; i < m; i++) {
-    if (hot && ++gSinceSync > HOT_SYNC_WORDS) hotAll(ctx, true);
+    if (gHotOn && ++gSinceSync >= HOT_SYNC_WORDS) hotAll(ctx, true);
     const word = load<i32>(sent + (<usize>i << 2));
     // Window shrinking: word2vec.c draws b = random % window and uses window − b on each side.
     const b = shrink ? <i32>(nextU32() % <u32>window) : 0;
@@ -464,15 +487,14 @@ export function w2vTrainBatch(ctx: usize, words: usize, ends: usize, count: i32,
   let start = 0, kept = 0;
   const total = count > 0 ? load<i32>(ends + (<usize>(count - 1) << 2)) : 0;
   gDim = load<i32>(ctx + C_DIM);
-  const hot = hotLoad(ctx);
-  if (hot) hotAll(ctx, false);
+  hotOn(ctx);
   for (let k = 0; k < count; k++) {
     const end = load<i32>(ends + (<usize>k << 2));
     const frac: f32 = total > 0 ? <f32>start / <f32>total : 0;
     kept += w2vTrainSentence(ctx, words + (<usize>start << 2), end - start, alpha0 + (alpha1 - alpha0) * frac, 1);
     start = end;
   }
-  if (hot) hotAll(ctx, true);
+  hotOff(ctx);
   return kept;
 }
 

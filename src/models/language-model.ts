@@ -205,7 +205,8 @@ export class LanguageModel extends RecurrentModel {
     if (!Number.isInteger(maxLength) || maxLength < 0) throw new SeqwasmError(ErrorCode.badArgument, `maxLength must be an integer ≥ 0, received ${describe(maxLength)}`);
     if (!Number.isInteger(topK) || topK < 0) throw new SeqwasmError(ErrorCode.badArgument, `topK must be an integer ≥ 0 (0: no limit), received ${describe(topK)}`);
     if (stopToken !== undefined && !(Number.isInteger(stopToken) && stopToken >= 0 && stopToken < this.vocabSize)) {
-      throw new SeqwasmError(ErrorCode.outOfRange, `stopToken must be an integer 0 ≤ id < ${this.vocabSize} (vocabSize), received ${describe(stopToken)}`);
+      const code = Number.isInteger(stopToken) ? ErrorCode.outOfRange : ErrorCode.badArgument;
+      throw new SeqwasmError(code, `stopToken must be an integer 0 ≤ id < ${this.vocabSize} (vocabSize), received ${describe(stopToken)}`);
     }
     if (seed !== undefined) this.backend.seed(seed);
     const L = this.rnn.numLayers, H = this.rnn.hiddenSize, k = this.backend.kernels;

@@ -22,6 +22,7 @@ export class SequencePooling {
     if (mode !== 'last' && mode !== 'mean' && mode !== 'max') {
       throw new SeqwasmError(ErrorCode.badArgument, `pooling must be 'last', 'mean' or 'max', received ${describe(mode)}`);
     }
+    if (directions !== 1 && directions !== 2) throw new SeqwasmError(ErrorCode.badArgument, `directions must be 1 or 2, received ${describe(directions)}`);
     this.ws = new Workspace(backend);
   }
 
@@ -29,6 +30,7 @@ export class SequencePooling {
   forward(output: Tensor, lengths: ArrayLike<number>): Tensor {
     if (output.shape.length !== 3) throw new SeqwasmError(ErrorCode.badShape, `output must be (time, batch, features), received ${shapeString(output.shape)}`);
     const [T, B, C] = output.shape;
+    if (C % this.directions !== 0) throw new SeqwasmError(ErrorCode.badShape, `output's ${C} features must split evenly into ${this.directions} directions`);
     if (lengths.length !== B) throw new SeqwasmError(ErrorCode.badShape, `lengths must have one entry per sample (${B}), received ${describe(lengths)}`);
     for (let b = 0; b < B; b++) {
       if (!Number.isInteger(lengths[b]) || lengths[b] < 1 || lengths[b] > T) {

@@ -8,7 +8,7 @@ import { MAX_SENTENCE } from './corpus.js';
 export const CTX = {
   syn0: 0, syn1neg: 4, syn1: 8, dim: 12, window: 16, negative: 20, hs: 24, cbow: 28, cbowMean: 32,
   keep: 36, aprob: 40, aidx: 44, vocab: 48, exp: 52, logt: 56, codes: 60, points: 64, codeLen: 68,
-  codeOff: 72, rng: 76, work: 80, flags: 84, loss: 88, lossN: 96, hot: 104, hotRows: 108, hsHot: 112, hsHotRows: 116,
+  codeOff: 72, rng: 76, work: 80, flags: 84, loss: 88, lossN: 96, hot: 104, hotRows: 108, hsHot: 112, hsHotRows: 116, lock: 120,
 } as const;
 
 export interface ModelShape {
@@ -34,6 +34,8 @@ export class ModelMemory {
   readonly tables: Record<string, number> = {};
   /** Rows of private output vectors allocated per context (setHotRows). */
   private readonly hotCapacity = new Map<number, number>();
+  /** Contexts of threads 1, 2, … (thread 0 uses `ctx`), kept for the next threaded training. */
+  private readonly threadCtxs: number[] = [];
 
   constructor(readonly backend: Backend, readonly vocab: Vocabulary, readonly shape: ModelShape) {
     const k = backend.kernels;
@@ -71,7 +73,10 @@ export class ModelMemory {
       const h = vocab.huffman();
       codes = put(h.codes); points = put(h.points); codeLen = put(h.lengths); codeOff = put(h.offsets);
     }
-    Object.assign(this.tables, { exp, logt, keep, aprob, aidx, codes, points, codeLen, codeOff });
+    // The word the threads' contexts take turns on to sync their private rows (hotAll in assembly/w2v.ts).
+    const lock = alloc(16);
+    u8().fill(0, lock, lock + 16);
+    Object.assign(this.tables, { exp, logt, keep, aprob, aidx, codes, points, codeLen, codeOff, lock });
     this.ctx = this.newContext();
   }
 
@@ -92,15 +97,21 @@ export class ModelMemory {
     set(CTX.keep, t.keep); set(CTX.aprob, t.aprob); set(CTX.aidx, t.aidx); set(CTX.vocab, this.vocab.size);
     set(CTX.exp, t.exp); set(CTX.logt, t.logt); set(CTX.codes, t.codes); set(CTX.points, t.points);
     set(CTX.codeLen, t.codeLen); set(CTX.codeOff, t.codeOff); set(CTX.rng, rng); set(CTX.work, work);
-    set(CTX.flags, s.flags);
+    set(CTX.flags, s.flags); set(CTX.lock, t.lock);
     return ctx;
+  }
+
+  /** One context per thread, `ctx` first; made once and reused by later trainings. */
+  threadContexts(n: number): number[] {
+    while (this.threadCtxs.length < n - 1) this.threadCtxs.push(this.newContext());
+    return [this.ctx, ...this.threadCtxs.slice(0, n - 1)];
   }
 
   /**
    * Threads only: the context trains the output vectors written most often, those of the `rows`
    * most frequent words (syn1neg) and of the `rows` inner nodes nearest the Huffman root (syn1),
-   * in a private copy added to the shared rows every few hundred words (assembly/w2v.ts, "hot
-   * output rows"); 0 turns it off. The copy is allocated once per context.
+   * in a private copy added to the shared rows every 1,024 words (assembly/w2v.ts, "hot output
+   * rows"); 0 turns it off. The copy is allocated once per context.
    */
   setHotRows(ctx: number, rows: number): void {
     const V = this.vocab.size, d = this.shape.dim;

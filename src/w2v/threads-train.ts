@@ -62,14 +62,12 @@ export async function trainThreaded(model: Word2Vec, corpus: CorpusSource, epoch
   const n = o.threads;
   const k = backend.kernels;
   // One context per worker: shared weights and tables, its own generator (seed + i) and scratch.
-  const ctxs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const ctx = i === 0 ? mem.ctx : mem.newContext();
+  const ctxs = mem.threadContexts(n);
+  ctxs.forEach((ctx, i) => {
     k.rngSeed(mem.rngOf(ctx), o.seed + 1 + i);
     mem.lossOf(ctx, true);
     mem.setHotRows(ctx, HOT_ROWS);
-    ctxs.push(ctx);
-  }
+  });
   // Two batch slots per worker, so the main thread fills one while the worker trains the other.
   const cap = BATCH_WORDS + MAX_SENTENCE;
   const nSlots = 2 * n;

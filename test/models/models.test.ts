@@ -270,6 +270,7 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     bad(() => lm.generate([1], { topK: -1 }), /topK must be an integer ≥ 0/, 'bad_argument');
     bad(() => lm.generate([1], { topP: 0 }), /topP must be in \(0, 1\]/, 'bad_argument');
     bad(() => lm.generate([1], { stopToken: 99 }), /stopToken must be an integer 0 ≤ id < \d+ \(vocabSize\), received 99/, 'out_of_range');
+    bad(() => lm.generate([1], { stopToken: 1.5 }), /stopToken must be an integer .* received 1.5/, 'bad_argument');
     [m, t, lm].forEach((x) => x.release());
   });
 });

@@ -65,6 +65,17 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     }
   });
 
+  it('rejects directions other than 1 or 2, and features that do not split into the directions', () => {
+    const bad = (f: () => unknown, re: RegExp, code: string) => {
+      let err: unknown;
+      try { f(); } catch (e) { err = e; }
+      expect((err as { code?: string }).code).toBe(code);
+      expect((err as Error).message).toMatch(re);
+    };
+    bad(() => new SequencePooling('last', 3, be()), /directions must be 1 or 2, received 3/, 'bad_argument');
+    bad(() => new SequencePooling('last', 2, be()).forward(be().tensor(new Float32Array(2 * 1 * 5), [2, 1, 5]), [2]), /5 features must split evenly into 2 directions/, 'bad_shape');
+  });
+
   it.each(['last', 'mean', 'max'] as const)('%s backward matches finite differences', (mode) => {
     const T = 4, B = 3, C = 6, lengths = [4, 1, 3];
     const xs = randomArray(T * B * C, 21);

@@ -7,6 +7,7 @@ import type { Backend } from '../../src/core/backend.js';
 import { SeqwasmError } from '../../src/errors.js';
 import { Word2Vec, threadsSupported, createSharedBackend } from '../../src/w2v/index.js';
 import { threadsHost, sharedOf } from '../../src/w2v/threads.js';
+import { CTX } from '../../src/w2v/context.js';
 import { bothBuilds, rng } from '../helpers.js';
 
 let builds: Backend[];
@@ -75,6 +76,15 @@ describe('w2v threads: training', () => {
     expect(r.perThread[0].loss + r.perThread[1].loss).toBeCloseTo(r.loss, 6);
     const wv = m.wv;
     expect(wv.similarity('a1', 'a2')).toBeGreaterThan(wv.similarity('a1', 'b2') + 0.3);
+    // The workers' contexts are kept for the next training, and none keeps private rows on
+    // afterwards (the first is also the single-thread path's).
+    const mem = m.memory!;
+    const ctxs = mem.threadContexts(2);
+    expect(ctxs[0]).toBe(mem.ctx);
+    await m.train(lines);
+    expect(mem.threadContexts(2)).toEqual(ctxs);
+    const dv = new DataView(m.backend.kernels.memory.buffer);
+    for (const ctx of ctxs) expect([dv.getInt32(ctx + CTX.hot, true), dv.getInt32(ctx + CTX.hsHot, true)]).toEqual([0, 0]);
     m.dispose();
   });
 
