@@ -3,6 +3,7 @@
 import { ErrorCode, describe } from '../errors.js';
 import type { Backend } from '../core/backend.js';
 import { getBackend } from '../core/init.js';
+import { drawToken } from './draw.js';
 import { type StepModel, type DecodeOptions, type Hypothesis, type Prepared, prepare, runStep, blockedByNgram, attentionRow, bad } from './types.js';
 
 /** Picks a token of row `r` among the allowed ones (`allowed[v]`), or −1 when none is. */
@@ -91,23 +92,6 @@ export function sample<S>(model: StepModel<S>, options: SampleOptions<S>): Hypot
     const ids: number[] = [];
     for (let v = 0; v < V; v++) if (allowed(v)) ids.push(v);
     if (ids.length === 0) return -1;
-    ids.sort((a, b) => lp[off + b] - lp[off + a] || a - b);
-    const kept = topK > 0 ? ids.slice(0, topK) : ids;
-    const max = lp[off + kept[0]];
-    const w = kept.map((v) => Math.exp((lp[off + v] - max) / temperature));
-    const total = w.reduce((a, b) => a + b, 0);
-    let cut = kept.length, acc = 0;
-    for (let i = 0; i < kept.length; i++) {
-      acc += w[i] / total;
-      if (acc >= topP) { cut = i + 1; break; }
-    }
-    let mass = 0;
-    for (let i = 0; i < cut; i++) mass += w[i];
-    let r = backend.random() * mass;
-    for (let i = 0; i < cut; i++) {
-      r -= w[i];
-      if (r < 0) return kept[i];
-    }
-    return kept[cut - 1];
+    return drawToken((v) => lp[off + v], ids, temperature, topK, topP, () => backend.random());
   });
 }

@@ -8,6 +8,7 @@ import type { Backend } from '../core/backend.js';
 import type { Tensor } from '../core/tensor.js';
 import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
+import { drawToken } from '../decode/draw.js';
 import { RecurrentModel, IGNORE, inEval, type RecurrentModelOptions } from './base.js';
 import { fitLoop, evaluateBatches, resolveTrainOptions, indexTask, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
@@ -245,25 +246,11 @@ export class LanguageModel extends RecurrentModel {
   }
 }
 
-/** Picks a token from logits: argmax at temperature 0, else a draw from the truncated softmax. */
+/**
+ * Picks a token from logits: argmax at temperature 0, else a draw from the softmax at that
+ * temperature truncated to the topK most likely tokens, then to the nucleus of mass topP.
+ */
 export function sampleLogits(logits: Float32Array, temperature: number, topK: number, topP: number, random: () => number): number {
   if (temperature === 0) return logits.reduce((best, v, i) => (v > logits[best] ? i : best), 0);
-  const order = Array.from(logits.keys()).sort((a, b) => logits[b] - logits[a]);
-  const kept = topK > 0 ? order.slice(0, topK) : order;
-  const max = logits[kept[0]];
-  const weights = kept.map((i) => Math.exp((logits[i] - max) / temperature));
-  const total = weights.reduce((a, b) => a + b, 0);
-  // Nucleus: the smallest prefix whose probability reaches topP.
-  let cut = kept.length, acc = 0;
-  for (let i = 0; i < kept.length; i++) {
-    acc += weights[i] / total;
-    if (acc >= topP) { cut = i + 1; break; }
-  }
-  const mass = weights.slice(0, cut).reduce((a, b) => a + b, 0);
-  let r = random() * mass;
-  for (let i = 0; i < cut; i++) {
-    r -= weights[i];
-    if (r < 0) return kept[i];
-  }
-  return kept[cut - 1];
+  return drawToken((v) => logits[v], Array.from(logits.keys()), temperature, topK, topP, random);
 }
