@@ -9,7 +9,7 @@ import type { Tensor } from '../core/tensor.js';
 import { getBackend } from '../core/init.js';
 import { Linear } from '../nn/layers.js';
 import { drawToken } from '../decode/draw.js';
-import { RecurrentModel, IGNORE, inEval, type RecurrentModelOptions } from './base.js';
+import { RecurrentModel, IGNORE, inEval, lengthsOf, type RecurrentModelOptions } from './base.js';
 import { fitLoop, evaluateBatches, resolveTrainOptions, indexTask, indexBatches, noRandom, type TrainOptions, type History, type TrainTask, type StepResult } from './trainer.js';
 
 export interface LanguageModelOptions extends Omit<RecurrentModelOptions, 'bidirectional'> {}
@@ -196,11 +196,20 @@ export class LanguageModel extends RecurrentModel {
     return Math.exp(evaluateBatches(task, batches).loss);
   }
 
-  /** Continues `prompt` (at least one token), sampling one token at a time. */
+  /** Continues `prompt` (at least one token id), one drawn token at a time. */
   generate(prompt: readonly number[], options: GenerateOptions = {}): number[] {
-    const { maxLength = 50, temperature = 1, topK = 0, topP = 1, stopToken, seed } = options;
-    if (!Array.isArray(prompt) || prompt.length === 0) throw new SeqwasmError(ErrorCode.badArgument, `prompt must hold at least one token id, received ${describe(prompt)}`);
     this.checkTokens(prompt, 'prompt');
+    return this.generateBatch([prompt], options)[0];
+  }
+
+  /**
+   * Continues every prompt of a batch at once: one forward over the padded prompts (each row's
+   * state stops at its own length), then one step for all rows per token. At each step the rows
+   * draw in order; a row that draws `stopToken` stops there (the token is not included).
+   */
+  generateBatch(prompts: readonly (readonly number[])[], options: GenerateOptions = {}): number[][] {
+    const { maxLength = 50, temperature = 1, topK = 0, topP = 1, stopToken, seed } = options;
+    this.checkSequences(prompts, 'prompts');
     if (!(temperature >= 0)) throw new SeqwasmError(ErrorCode.badArgument, `temperature must be ≥ 0, received ${describe(temperature)}`);
     if (!(topP > 0 && topP <= 1)) throw new SeqwasmError(ErrorCode.badArgument, `topP must be in (0, 1], received ${describe(topP)}`);
     if (!Number.isInteger(maxLength) || maxLength < 0) throw new SeqwasmError(ErrorCode.badArgument, `maxLength must be an integer ≥ 0, received ${describe(maxLength)}`);
@@ -210,34 +219,42 @@ export class LanguageModel extends RecurrentModel {
       throw new SeqwasmError(code, `stopToken must be an integer 0 ≤ id < ${this.vocabSize} (vocabSize), received ${describe(stopToken)}`);
     }
     if (seed !== undefined) this.backend.seed(seed);
-    const L = this.rnn.numLayers, H = this.rnn.hiddenSize, k = this.backend.kernels;
-    const out: number[] = [];
+    const B = prompts.length, L = this.rnn.numLayers, H = this.rnn.hiddenSize, V = this.vocabSize, k = this.backend.kernels;
+    const outs: number[][] = prompts.map(() => []);
     inEval(this, () => {
-      const h = this.ws.zeros('genH', [L, 1, H]);
-      const c = this.rnn.mode === 'LSTM' ? this.ws.zeros('genC', [L, 1, H]) : undefined;
-      let logits: Float32Array = new Float32Array(0);
-      // The prompt goes through the stack as one sequence (its time steps batched into one
-      // input projection), then each sampled token as a sequence of one.
-      const feed = (tokens: readonly number[]) => {
-        const T = tokens.length;
-        const ids = this.ws.get('genIds', [T, 1], 'int32');
-        (ids.data as Int32Array).set(tokens);
-        const r = this.rnn.forward(this.embedding.forward(ids), { h0: h, c0: c });
+      const h = this.ws.zeros('genH', [L, B, H]);
+      const c = this.rnn.mode === 'LSTM' ? this.ws.zeros('genC', [L, B, H]) : undefined;
+      const carry = (r: { hN: Tensor; cN?: Tensor }) => {
         k.copy(h.size, r.hN.ptr, h.ptr);
         if (c && r.cN) k.copy(c.size, r.cN.ptr, c.ptr);
-        const last = this.ws.get('genLast', [1, 1, H]);
-        k.copy(H, r.output.ptr + (T - 1) * H * 4, last.ptr);
-        logits = this.head.forward(last).toArray() as Float32Array;
       };
-      feed(prompt);
+      // The prompts in one call (their time steps batched into one input projection); each
+      // row's next-token logits come from its output at its own last step.
+      const { lengths, T } = lengthsOf(prompts);
+      const first = this.encode(prompts, lengths, T, h, c);
+      carry(first);
+      const last = this.ws.get('genLast', [1, B, H]);
+      for (let b = 0; b < B; b++) k.copy(H, first.output.ptr + ((lengths[b] - 1) * B + b) * H * 4, last.ptr + b * H * 4);
+      let logits = this.head.forward(last).toArray() as Float32Array;
+      const done = new Array<boolean>(B).fill(false);
       for (let step = 0; step < maxLength; step++) {
-        const next = sampleLogits(logits, temperature, topK, topP, () => this.backend.random());
-        if (next === stopToken) break;
-        out.push(next);
-        feed([next]);
+        const ids = this.ws.get('genIds', [1, B], 'int32');
+        const iv = ids.data as Int32Array;
+        for (let b = 0; b < B; b++) {
+          iv[b] = 0; // a finished row still runs (its state is ignored)
+          if (done[b]) continue;
+          const next = sampleLogits(logits.subarray(b * V, (b + 1) * V), temperature, topK, topP, () => this.backend.random());
+          if (next === stopToken) { done[b] = true; continue; }
+          outs[b].push(next);
+          iv[b] = next;
+        }
+        if (step === maxLength - 1 || done.every(Boolean)) break;
+        const r = this.rnn.forward(this.embedding.forward(ids), { h0: h, c0: c });
+        carry(r);
+        logits = this.head.forward(r.output).toArray() as Float32Array;
       }
     });
-    return out;
+    return outs;
   }
 
   override release(): void {

@@ -111,6 +111,48 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     m.release();
   });
 
+  it('LanguageModel.generateBatch continues prompts of different lengths as separate from-scratch forwards would, drawing row by row', () => {
+    const V = 11;
+    const m = new LanguageModel({ vocabSize: V, hiddenSize: 12, embeddingDim: 6, numLayers: 2, cell: 'LSTM', seed: 4 }, be());
+    // Larger weights and no output bias: the draws depend on each row's state, so reading a
+    // row's output at the wrong step (the padded zeros) changes them.
+    const sd = m.stateDict();
+    for (const [name, p] of Object.entries(sd)) p.data = p.data.map((v) => (name === 'head.bias' ? 0 : v * (name === 'head.weight' ? 6 : 3)));
+    m.loadStateDict(sd);
+    const prompts = [[3, 1, 4, 1, 5], [9], [2, 6, 5]];
+    const maxLength = 10;
+    // Oracle: the same draws in the same order (each step, rows in order, finished rows skipped),
+    // each from a forward of that row's whole text from a zero state.
+    const oracle = (stopToken?: number) => {
+      be().seed(8);
+      const texts = prompts.map((p) => [...p]);
+      const want: number[][] = prompts.map(() => []);
+      const done = prompts.map(() => false);
+      for (let step = 0; step < maxLength; step++) {
+        texts.forEach((text, b) => {
+          if (done[b]) return;
+          const ids = be().tensor(Int32Array.from(text), [text.length, 1], { dtype: 'int32' });
+          const logits = m.head.forward(m.rnn.forward(m.embedding.forward(ids)).output).toArray() as Float32Array;
+          ids.release();
+          const next = sampleLogits(logits.subarray((text.length - 1) * V), 1, 0, 1, () => be().random());
+          if (next === stopToken) { done[b] = true; return; }
+          text.push(next);
+          want[b].push(next);
+        });
+      }
+      return want;
+    };
+    const free = m.generateBatch(prompts, { maxLength, seed: 8 });
+    expect(free).toEqual(oracle());
+    expect(free.map((g) => g.length)).toEqual([10, 10, 10]);
+    // A stop token that row 0 draws part-way: rows end at different lengths.
+    const stopToken = free[0][4];
+    const cut = m.generateBatch(prompts, { maxLength, seed: 8, stopToken });
+    expect(cut).toEqual(oracle(stopToken));
+    expect(cut[0].length).toBeLessThan(10);
+    m.release();
+  });
+
   it('runs are reproducible bit for bit with a seed, and a different seed differs', () => {
     const [xs, ys] = containsThree(64, 9);
     const run = (seed: number) => {
@@ -266,6 +308,8 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
     bad(() => lm.fit([1, 2, 9], { bptt: 2 }), /data\[2\] is token id 9/, 'out_of_range');
     bad(() => lm.fit([1, 2, 3], { bptt: 0 }), /bptt must be/, 'bad_argument');
     bad(() => lm.generate([]), /prompt/, 'bad_argument');
+    bad(() => lm.generateBatch([[1], []]), /prompts\[1\] must be an array of at least 1 token id/, 'bad_argument');
+    bad(() => lm.generateBatch([]), /prompts must hold at least one sequence/, 'bad_argument');
     bad(() => lm.generate([1], { maxLength: 2.5 }), /maxLength must be an integer ≥ 0, received 2.5/, 'bad_argument');
     bad(() => lm.generate([1], { topK: -1 }), /topK must be an integer ≥ 0/, 'bad_argument');
     bad(() => lm.generate([1], { topP: 0 }), /topP must be in \(0, 1\]/, 'bad_argument');
