@@ -39,12 +39,11 @@ process.stderr.write('\n');
 console.log(`trained in ${((performance.now() - t0) / 1000).toFixed(1)} s; held-out perplexity ${model.perplexity(heldOut).toFixed(2)}`);
 
 const known = new Set(names);
-const samples: string[] = [];
-for (let i = 0; i < 12; i++) {
-  const out = model.generate([0], { maxLength: 30, temperature: 0.8, stopToken: 0, seed: 100 + i });
+// Twelve names in one batch: every row starts from the boundary token and stops at the next one.
+const samples = model.generateBatch(Array.from({ length: 12 }, () => [0]), { maxLength: 30, temperature: 0.8, stopToken: 0, seed: 100 }).map((out) => {
   const name = out.map((t) => alphabet[t]).join('');
-  samples.push(`${name.charAt(0).toUpperCase()}${name.slice(1)}${known.has(name) ? ' (in the data)' : ''}`);
-}
+  return `${name.charAt(0).toUpperCase()}${name.slice(1)}${known.has(name) ? ' (in the data)' : ''}`;
+});
 console.log(`sampled names (temperature 0.8):\n  ${samples.join('\n  ')}`);
 const greedy = model.generate([0], { maxLength: 30, temperature: 0, stopToken: 0 }).map((t) => alphabet[t]).join('');
 console.log(`most likely name (greedy): ${greedy}`);
