@@ -692,6 +692,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
   step(tokens: Int32Array, state: DecoderState): StepOutput<DecoderState> {
     const be = this.backend, k = be.kernels;
     const N = tokens.length, E = this.embeddingDim, H = this.hiddenSize, V = this.vocabSize;
+    if (this.generatorPacked === 0) throw new SeqwasmError(ErrorCode.badArgument, 'step() needs a decoding session: call start(sources) first');
     if (this.selected === null || this.selected.length !== N || this.selected.some((v, i) => v !== state.src[i])) {
       this.attention.selectSource(state.src);
       this.selected = state.src;
@@ -768,6 +769,7 @@ export class Seq2Seq extends Module implements StepModel<DecoderState> {
 
   override release(): void {
     this.releaseStates();
+    this.generatorPacked = 0;
     this.ws.release();
     for (const m of [this.srcEmbedding, this.encoder, this.bridgeH, this.bridgeC, this.tgtEmbedding, ...this.decoderCells, this.attention, this.attentional, this.generator]) m?.release();
     this.parameters.length = 0;

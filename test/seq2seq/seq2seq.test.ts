@@ -181,6 +181,10 @@ describe.each(['simd', 'relaxed'])('%s build', (name) => {
 
   it('bad input → SeqwasmError', () => {
     const model = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5, maxSourceLength: 4 }, be());
+    // step() reads the generator's weight as start() packed it: without a session it refuses.
+    const fresh = new Seq2Seq({ srcVocabSize: 7, tgtVocabSize: 6, embeddingDim: 4, hiddenSize: 5 }, be());
+    expect(() => fresh.step(Int32Array.of(1), {} as never)).toThrow(/step\(\) needs a decoding session: call start\(sources\) first/);
+    fresh.release();
     expect(() => model.translate([[]])).toThrow(SeqwasmError);
     expect(() => model.translate([])).toThrow(SeqwasmError);
     expect(() => model.translate([[3, 4, 5, 6, 3]])).toThrow(/maxSourceLength/);
